@@ -1,0 +1,78 @@
+package io.clusterstarter;
+
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The cluster, after Node.js's {@code cluster} module. In the primary it forks and supervises
+ * workers; in a worker it gives access to the {@link #worker() current worker}. Inject it as a bean
+ * in either role. When clustering is off (the application runs plainly), both {@link #isPrimary()}
+ * and {@link #isWorker()} are {@code false}.
+ *
+ * @author cluster-spring-boot-starter
+ */
+public interface Cluster {
+
+	/**
+	 * Return whether this JVM is the primary.
+	 * @return whether this JVM is the primary
+	 */
+	boolean isPrimary();
+
+	/**
+	 * Return whether this JVM is a worker.
+	 * @return whether this JVM is a worker
+	 */
+	boolean isWorker();
+
+	/**
+	 * Return the live workers keyed by id: forked and not yet exited. Empty outside the primary.
+	 * @return a snapshot of the live workers
+	 */
+	Map<Integer, Worker> workers();
+
+	/**
+	 * Return the current worker, in a worker.
+	 * @return the current worker, or empty outside a worker
+	 */
+	Optional<CurrentWorker> worker();
+
+	/**
+	 * Fork a new worker with the current {@link #settings() settings}.
+	 * @return the new worker, already in {@link #workers()}
+	 * @throws IllegalStateException outside the primary, or while the cluster shuts down
+	 */
+	default Worker fork() {
+		return fork(Map.of());
+	}
+
+	/**
+	 * Fork a new worker with extra environment variables, merged over the settings' environment.
+	 * @param env the environment variables for this worker only
+	 * @return the new worker, already in {@link #workers()}
+	 * @throws IllegalStateException outside the primary, or while the cluster shuts down
+	 */
+	Worker fork(Map<String, String> env);
+
+	/**
+	 * Change the settings used by later forks. Fields left unset keep their current value.
+	 * Publishes a {@link io.clusterstarter.event.ClusterSetupEvent}.
+	 * @param settings the settings to merge over the current ones
+	 * @throws IllegalStateException outside the primary
+	 */
+	void setupPrimary(ClusterSettings settings);
+
+	/**
+	 * Return the settings later forks will use.
+	 * @return the current settings
+	 */
+	ClusterSettings settings();
+
+	/**
+	 * Gracefully disconnect every worker. Workers disconnected this way are not replaced.
+	 * @return a future that completes when every worker that was live has exited
+	 */
+	CompletableFuture<Void> disconnect();
+
+}

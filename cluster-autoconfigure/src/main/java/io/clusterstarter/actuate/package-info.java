@@ -1,0 +1,4 @@
+/**
+ * Actuator support for the cluster.
+ */
+package io.clusterstarter.actuate;

@@ -1,0 +1,31 @@
+package io.clusterstarter.autoconfigure;
+
+import io.clusterstarter.actuate.ClusterEndpoint;
+import io.clusterstarter.worker.WorkerPropertySource;
+
+import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.context.annotation.Bean;
+import org.springframework.core.env.ConfigurableEnvironment;
+
+/**
+ * {@link EnableAutoConfiguration Auto-configuration} for the {@link ClusterEndpoint}. Optional:
+ * it needs Spring Boot Actuator on the class path.
+ *
+ * @author cluster-spring-boot-starter
+ */
+@AutoConfiguration(after = ClusterAutoConfiguration.class)
+@ConditionalOnClass({ ClusterEndpoint.class, ConditionalOnAvailableEndpoint.class })
+@ConditionalOnAvailableEndpoint(ClusterEndpoint.class)
+public final class ClusterEndpointAutoConfiguration {
+
+	@Bean
+	@ConditionalOnMissingBean
+	ClusterEndpoint clusterEndpoint(ConfigurableEnvironment environment) {
+		return new ClusterEndpoint(WorkerPropertySource.runtimeOf(environment));
+	}
+
+}

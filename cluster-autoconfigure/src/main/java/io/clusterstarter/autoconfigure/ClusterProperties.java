@@ -1,0 +1,340 @@
+package io.clusterstarter.autoconfigure;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+import io.clusterstarter.ClusterSettings;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.util.unit.DataSize;
+
+/**
+ * Configuration properties for running the application as a cluster.
+ *
+ * @author cluster-spring-boot-starter
+ */
+@ConfigurationProperties("cluster")
+public class ClusterProperties {
+
+	/**
+	 * Value of "workers" that forks one worker per available processor.
+	 */
+	public static final String AUTO = "auto";
+
+	/**
+	 * Whether to run the application as a primary that forks worker JVMs. When false, the
+	 * application runs plainly, in one JVM.
+	 */
+	private boolean enabled = true;
+
+	/**
+	 * Number of worker JVMs: a positive number, or 'auto' for one per processor available to
+	 * the JVM (container-aware).
+	 */
+	private String workers = AUTO;
+
+	/**
+	 * JVM options added to each worker's command line, after the options the primary was
+	 * started with.
+	 */
+	private List<String> execArgv = new ArrayList<>();
+
+	/**
+	 * Program arguments added to each worker's command line, after the arguments the primary
+	 * was started with.
+	 */
+	private List<String> args = new ArrayList<>();
+
+	/**
+	 * Environment variables set for each worker, over the primary's environment.
+	 */
+	private Map<String, String> env = new LinkedHashMap<>();
+
+	/**
+	 * Whether worker output is discarded instead of relayed, line by line and labelled with
+	 * the worker, to the primary's standard output and error.
+	 */
+	private boolean silent;
+
+	/**
+	 * Whether each worker JVM is told it has an even share of the processors
+	 * (-XX:ActiveProcessorCount), so that thread pools and garbage collection are sized for the
+	 * processors it really gets. Ignored when the JVM options already set a processor count.
+	 */
+	private boolean shareProcessors = true;
+
+	/**
+	 * Time the primary gives workers to finish in-flight requests on shutdown before it kills
+	 * them.
+	 */
+	private Duration shutdownTimeout = Duration.ofSeconds(30);
+
+	private final Restart restart = new Restart();
+
+	private final Ipc ipc = new Ipc();
+
+	public boolean isEnabled() {
+		return this.enabled;
+	}
+
+	public void setEnabled(boolean enabled) {
+		this.enabled = enabled;
+	}
+
+	public String getWorkers() {
+		return this.workers;
+	}
+
+	public void setWorkers(String workers) {
+		this.workers = workers;
+	}
+
+	public List<String> getExecArgv() {
+		return this.execArgv;
+	}
+
+	public void setExecArgv(List<String> execArgv) {
+		this.execArgv = execArgv;
+	}
+
+	public List<String> getArgs() {
+		return this.args;
+	}
+
+	public void setArgs(List<String> args) {
+		this.args = args;
+	}
+
+	public Map<String, String> getEnv() {
+		return this.env;
+	}
+
+	public void setEnv(Map<String, String> env) {
+		this.env = env;
+	}
+
+	public boolean isSilent() {
+		return this.silent;
+	}
+
+	public void setSilent(boolean silent) {
+		this.silent = silent;
+	}
+
+	public boolean isShareProcessors() {
+		return this.shareProcessors;
+	}
+
+	public void setShareProcessors(boolean shareProcessors) {
+		this.shareProcessors = shareProcessors;
+	}
+
+	public Duration getShutdownTimeout() {
+		return this.shutdownTimeout;
+	}
+
+	public void setShutdownTimeout(Duration shutdownTimeout) {
+		this.shutdownTimeout = shutdownTimeout;
+	}
+
+	public Restart getRestart() {
+		return this.restart;
+	}
+
+	public Ipc getIpc() {
+		return this.ipc;
+	}
+
+	/**
+	 * Return the number of workers to fork.
+	 * @param availableProcessors the processors available to this JVM
+	 * @return the number of workers, at least 1
+	 * @throws ClusterConfigurationException if {@code workers} is not valid
+	 */
+	public int resolveWorkers(int availableProcessors) {
+		String value = (this.workers != null) ? this.workers.trim() : "";
+		if (AUTO.equals(value.toLowerCase(Locale.ROOT))) {
+			return Math.max(1, availableProcessors);
+		}
+		int count;
+		try {
+			count = Integer.parseInt(value);
+		}
+		catch (NumberFormatException ex) {
+			throw invalid("cluster.workers", this.workers, "is neither a number nor 'auto'",
+					"a positive number of workers, or 'auto' for one per available processor");
+		}
+		if (count < 1) {
+			throw invalid("cluster.workers", this.workers, "must be at least 1",
+					"a positive number of workers, or 'auto' for one per available processor");
+		}
+		return count;
+	}
+
+	/**
+	 * Check every value, so that a mistake stops the primary before it forks anything.
+	 * @throws ClusterConfigurationException on the first invalid value
+	 */
+	public void validate() {
+		resolveWorkers(1);
+		requireNonNegative("cluster.shutdown-timeout", this.shutdownTimeout);
+		requireNonNegative("cluster.restart.initial-backoff", this.restart.initialBackoff);
+		requireNonNegative("cluster.restart.max-backoff", this.restart.maxBackoff);
+		if (this.restart.initialBackoff != null && this.restart.maxBackoff != null
+				&& this.restart.maxBackoff.compareTo(this.restart.initialBackoff) < 0) {
+			throw invalid("cluster.restart.max-backoff", this.restart.maxBackoff,
+					"is shorter than cluster.restart.initial-backoff (" + this.restart.initialBackoff + ")",
+					"a duration at least as long as cluster.restart.initial-backoff");
+		}
+		if (this.restart.multiplier < 1) {
+			throw invalid("cluster.restart.multiplier", this.restart.multiplier, "must be at least 1",
+					"a multiplier of 1 (constant backoff) or more");
+		}
+		DataSize size = this.ipc.maxMessageSize;
+		if (size == null || size.toBytes() < 1024 || size.toBytes() > Integer.MAX_VALUE - 1) {
+			throw invalid("cluster.ipc.max-message-size", size, "must be between 1KB and 2GB",
+					"a size such as 1MB");
+		}
+		for (String key : this.env.keySet()) {
+			if (key.isEmpty() || key.indexOf('=') >= 0 || key.indexOf('\0') >= 0) {
+				throw invalid("cluster.env", key, "is not a valid environment variable name",
+						"names without '=' or NUL characters");
+			}
+		}
+	}
+
+	private static void requireNonNegative(String name, Duration value) {
+		if (value == null || value.isNegative()) {
+			throw invalid(name, value, "must not be negative", "a duration of zero or more, such as 30s");
+		}
+	}
+
+	private static ClusterConfigurationException invalid(String name, Object value, String problem, String expected) {
+		return new ClusterConfigurationException(
+				"Invalid value '" + value + "' for property '" + name + "': it " + problem + ".",
+				"Set '" + name + "' to " + expected
+						+ ", or set 'cluster.enabled=false' to run the application without clustering.");
+	}
+
+	/**
+	 * Return the settings the first forks use.
+	 * @return the settings
+	 */
+	public ClusterSettings toSettings() {
+		return ClusterSettings.builder()
+			.execArgv(this.execArgv)
+			.args(this.args)
+			.env(this.env)
+			.silent(this.silent)
+			.build();
+	}
+
+	/**
+	 * When workers that exit are replaced.
+	 */
+	public enum RestartPolicy {
+
+		/**
+		 * Replace every worker that exits without having been disconnected.
+		 */
+		ALWAYS,
+
+		/**
+		 * Replace a worker that exits without having been disconnected, unless it exited with
+		 * code 0.
+		 */
+		ON_FAILURE,
+
+		/**
+		 * Never replace a worker.
+		 */
+		NEVER
+
+	}
+
+	/**
+	 * Replacement of workers that exit unexpectedly.
+	 */
+	public static class Restart {
+
+		/**
+		 * Which exited workers are replaced.
+		 */
+		private RestartPolicy policy = RestartPolicy.ALWAYS;
+
+		/**
+		 * Delay before the first replacement of a worker in a slot. The delay grows for each
+		 * replacement in that slot that fails before it is ready.
+		 */
+		private Duration initialBackoff = Duration.ofMillis(500);
+
+		/**
+		 * Longest delay between replacements of a worker in a slot.
+		 */
+		private Duration maxBackoff = Duration.ofSeconds(30);
+
+		/**
+		 * Factor the delay grows by after each replacement that fails before it is ready.
+		 */
+		private double multiplier = 2.0;
+
+		public RestartPolicy getPolicy() {
+			return this.policy;
+		}
+
+		public void setPolicy(RestartPolicy policy) {
+			this.policy = policy;
+		}
+
+		public Duration getInitialBackoff() {
+			return this.initialBackoff;
+		}
+
+		public void setInitialBackoff(Duration initialBackoff) {
+			this.initialBackoff = initialBackoff;
+		}
+
+		public Duration getMaxBackoff() {
+			return this.maxBackoff;
+		}
+
+		public void setMaxBackoff(Duration maxBackoff) {
+			this.maxBackoff = maxBackoff;
+		}
+
+		public double getMultiplier() {
+			return this.multiplier;
+		}
+
+		public void setMultiplier(double multiplier) {
+			this.multiplier = multiplier;
+		}
+
+	}
+
+	/**
+	 * The channel between the primary and each worker.
+	 */
+	public static class Ipc {
+
+		/**
+		 * Largest message, once written as JSON, either side accepts. Larger messages are
+		 * refused when sent and dropped when received.
+		 */
+		private DataSize maxMessageSize = DataSize.ofMegabytes(1);
+
+		public DataSize getMaxMessageSize() {
+			return this.maxMessageSize;
+		}
+
+		public void setMaxMessageSize(DataSize maxMessageSize) {
+			this.maxMessageSize = maxMessageSize;
+		}
+
+	}
+
+}

@@ -1,0 +1,4 @@
+/**
+ * Auto-configuration and configuration properties for the cluster.
+ */
+package io.clusterstarter.autoconfigure;

@@ -1,0 +1,34 @@
+package io.clusterstarter.event;
+
+import io.clusterstarter.ClusterMessage;
+
+import org.springframework.context.ApplicationEvent;
+
+/**
+ * Published in a worker's application context when the primary sends it a message.
+ *
+ * @author cluster-spring-boot-starter
+ */
+public class PrimaryMessageEvent extends ApplicationEvent {
+
+	private final transient ClusterMessage message;
+
+	/**
+	 * Create an event.
+	 * @param source the worker's cluster
+	 * @param message the message
+	 */
+	public PrimaryMessageEvent(Object source, ClusterMessage message) {
+		super(source);
+		this.message = message;
+	}
+
+	/**
+	 * Return the message.
+	 * @return the message
+	 */
+	public ClusterMessage getMessage() {
+		return this.message;
+	}
+
+}

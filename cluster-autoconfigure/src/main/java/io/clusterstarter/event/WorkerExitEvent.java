@@ -1,0 +1,60 @@
+package io.clusterstarter.event;
+
+import java.util.Optional;
+
+import io.clusterstarter.Worker;
+
+/**
+ * A worker's process exited.
+ *
+ * @author cluster-spring-boot-starter
+ */
+public class WorkerExitEvent extends WorkerEvent {
+
+	private final int exitCode;
+
+	private final String signal;
+
+	private final boolean exitedAfterDisconnect;
+
+	/**
+	 * Create an event.
+	 * @param worker the worker
+	 * @param exitCode the exit code as the JDK reports it ({@code 128 + n} after signal n)
+	 * @param signal the signal that ended the process, or {@code null}
+	 * @param exitedAfterDisconnect whether the exit followed a disconnect
+	 */
+	public WorkerExitEvent(Worker worker, int exitCode, String signal, boolean exitedAfterDisconnect) {
+		super(worker);
+		this.exitCode = exitCode;
+		this.signal = signal;
+		this.exitedAfterDisconnect = exitedAfterDisconnect;
+	}
+
+	/**
+	 * Return the exit code as the JDK reports it; after a signal it is {@code 128 + n}.
+	 * @return the exit code
+	 */
+	public int getExitCode() {
+		return this.exitCode;
+	}
+
+	/**
+	 * Return the signal that ended the process, such as {@code SIGKILL}, when known. It is
+	 * inferred from an exit code above 128, so a worker that calls {@code System.exit(137)}
+	 * also reports {@code SIGKILL}.
+	 * @return the signal
+	 */
+	public Optional<String> getSignal() {
+		return Optional.ofNullable(this.signal);
+	}
+
+	/**
+	 * Return whether the exit followed a disconnect (planned) rather than a crash or a signal.
+	 * @return whether the exit was planned
+	 */
+	public boolean isExitedAfterDisconnect() {
+		return this.exitedAfterDisconnect;
+	}
+
+}

@@ -1,0 +1,4 @@
+/**
+ * Cluster lifecycle events, published as Spring application events.
+ */
+package io.clusterstarter.event;

@@ -1,0 +1,4 @@
+/**
+ * Takes over SpringApplication.run and decides each JVM's role.
+ */
+package io.clusterstarter.launch;

@@ -1,0 +1,4 @@
+/**
+ * Cluster API after Node.js's cluster module: Cluster, Worker, settings and the primary-side stereotype.
+ */
+package io.clusterstarter;

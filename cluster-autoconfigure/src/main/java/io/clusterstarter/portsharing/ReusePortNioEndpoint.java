@@ -1,0 +1,137 @@
+package io.clusterstarter.portsharing;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.StandardSocketOptions;
+import java.nio.channels.NetworkChannel;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+
+import org.apache.tomcat.util.net.Acceptor.AcceptorState;
+import org.apache.tomcat.util.net.NioEndpoint;
+
+/**
+ * A Tomcat NIO endpoint whose listening socket has {@code SO_REUSEPORT}, so that every worker can
+ * bind the same port and the kernel spreads connections between them. Tomcat has no option for
+ * this and keeps its own socket in a private field, so this endpoint owns the socket through the
+ * four protected methods Tomcat provides for that purpose. Inherited channels and Unix-domain
+ * sockets are left to Tomcat.
+ *
+ * @author cluster-spring-boot-starter
+ */
+public class ReusePortNioEndpoint extends NioEndpoint {
+
+	private static final long UNLOCK_TIMEOUT_NANOS = 2_000_000_000L;
+
+	private volatile ServerSocketChannel channel;
+
+	private boolean ownsSocket() {
+		return !getUseInheritedChannel() && getUnixDomainSocketPath() == null;
+	}
+
+	@Override
+	protected void initServerSocket() throws Exception {
+		if (!ownsSocket()) {
+			super.initServerSocket();
+			return;
+		}
+		ServerSocketChannel serverChannel = ServerSocketChannel.open();
+		try {
+			// Must precede bind(), on every worker's socket
+			serverChannel.setOption(StandardSocketOptions.SO_REUSEPORT, Boolean.TRUE);
+			getSocketProperties().setProperties(serverChannel.socket());
+			serverChannel.bind(new InetSocketAddress(getAddress(), getPortWithOffset()), getAcceptCount());
+			serverChannel.configureBlocking(true);
+		}
+		catch (IOException | RuntimeException ex) {
+			serverChannel.close();
+			throw ex;
+		}
+		this.channel = serverChannel;
+	}
+
+	@Override
+	protected NetworkChannel getServerSocket() {
+		return ownsSocket() ? this.channel : super.getServerSocket();
+	}
+
+	@Override
+	protected SocketChannel serverSocketAccept() throws Exception {
+		if (!ownsSocket()) {
+			return super.serverSocketAccept();
+		}
+		ServerSocketChannel serverChannel = this.channel;
+		if (serverChannel == null) {
+			throw new IOException("Server socket is closed");
+		}
+		return serverChannel.accept();
+	}
+
+	@Override
+	protected void doCloseServerSocket() throws IOException {
+		if (!ownsSocket()) {
+			super.doCloseServerSocket();
+			return;
+		}
+		ServerSocketChannel serverChannel = this.channel;
+		this.channel = null;
+		if (serverChannel != null) {
+			serverChannel.close();
+		}
+	}
+
+	/**
+	 * Wake the acceptor blocked in {@code accept()}. Tomcat connects once to its own port and
+	 * waits up to a second; with {@code SO_REUSEPORT} the kernel may hand that connection to a
+	 * sibling worker, which stalls graceful shutdown by a second or two. Each attempt here comes
+	 * from a new local port, so it hashes afresh, until this acceptor wakes.
+	 */
+	@Override
+	protected void unlockAccept() {
+		if (!ownsSocket()) {
+			super.unlockAccept();
+			return;
+		}
+		if (this.acceptor == null || this.acceptor.getState() != AcceptorState.RUNNING) {
+			return;
+		}
+		InetSocketAddress target = unlockTarget();
+		if (target == null) {
+			return;
+		}
+		long deadline = System.nanoTime() + UNLOCK_TIMEOUT_NANOS;
+		while (this.acceptor.getState() == AcceptorState.RUNNING && System.nanoTime() < deadline) {
+			try (Socket socket = new Socket()) {
+				socket.setSoLinger(true, 0);
+				socket.connect(target, 200);
+			}
+			catch (IOException ex) {
+				// The listener may already be closed; the state check decides
+			}
+			for (int i = 0; i < 20 && this.acceptor.getState() == AcceptorState.RUNNING; i++) {
+				try {
+					Thread.sleep(1);
+				}
+				catch (InterruptedException ex) {
+					Thread.currentThread().interrupt();
+					return;
+				}
+			}
+		}
+	}
+
+	private InetSocketAddress unlockTarget() {
+		int port = getLocalPort();
+		if (port <= 0) {
+			return null;
+		}
+		InetAddress address = getAddress();
+		if (address == null || address.isAnyLocalAddress()) {
+			address = InetAddress.getLoopbackAddress();
+		}
+		return new InetSocketAddress(address, port);
+	}
+
+}

@@ -1,0 +1,4 @@
+/**
+ * Sharing one port between worker JVMs with SO_REUSEPORT, for Tomcat, Jetty and Reactor Netty.
+ */
+package io.clusterstarter.portsharing;

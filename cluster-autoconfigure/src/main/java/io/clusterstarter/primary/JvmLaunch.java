@@ -1,0 +1,64 @@
+package io.clusterstarter.primary;
+
+import java.io.File;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * How the primary JVM was launched, read from inside it: the facts a worker's command line is
+ * rebuilt from. {@code ProcessHandle.Info.arguments()} is not used, because Linux truncates it
+ * past 4 KB and Windows never fills it.
+ *
+ * @param javaExecutable the {@code java} executable of this JVM
+ * @param inputArguments the JVM options ({@code RuntimeMXBean.getInputArguments()}), including
+ * those that came from {@code JAVA_TOOL_OPTIONS}, {@code JDK_JAVA_OPTIONS} and
+ * {@code _JAVA_OPTIONS}
+ * @param environment the environment of this JVM
+ * @param javaCommand the {@code sun.java.command} property: the jar or main class followed by the
+ * program arguments, or {@code null}
+ * @param classPath the class path
+ * @param modulePath the module path, or {@code null}
+ * @param mainModule the main module, or {@code null} unless launched with {@code -m}
+ * @param mainClass the application's main class, used when {@code javaCommand} is missing
+ * @param programArgs the program arguments
+ * @author cluster-spring-boot-starter
+ */
+public record JvmLaunch(String javaExecutable, List<String> inputArguments, Map<String, String> environment,
+		String javaCommand, String classPath, String modulePath, String mainModule, String mainClass,
+		List<String> programArgs) {
+
+	/**
+	 * Read the launch of the current JVM.
+	 * @param args the program arguments the application was run with
+	 * @param mainApplicationClass the application's main class, or {@code null}
+	 * @return the launch
+	 */
+	public static JvmLaunch current(String[] args, Class<?> mainApplicationClass) {
+		String java = ProcessHandle.current()
+			.info()
+			.command()
+			.orElse(Path.of(System.getProperty("java.home"), "bin", isWindows() ? "java.exe" : "java").toString());
+		return new JvmLaunch(java, ManagementFactory.getRuntimeMXBean().getInputArguments(), System.getenv(),
+				System.getProperty("sun.java.command"), System.getProperty("java.class.path"),
+				System.getProperty("jdk.module.path"), System.getProperty("jdk.module.main"),
+				(mainApplicationClass != null) ? mainApplicationClass.getName() : null, List.of(args));
+	}
+
+	/**
+	 * Return whether this JVM was launched with {@code -jar}: the class path is one jar and the
+	 * launcher's command starts with it.
+	 * @return whether the launch is {@code java -jar}
+	 */
+	public boolean isJar() {
+		return this.javaCommand != null && this.classPath != null && !this.classPath.isEmpty()
+				&& !this.classPath.contains(File.pathSeparator) && this.classPath.endsWith(".jar")
+				&& (this.javaCommand.equals(this.classPath) || this.javaCommand.startsWith(this.classPath + " "));
+	}
+
+	static boolean isWindows() {
+		return System.getProperty("os.name", "").toLowerCase().startsWith("windows");
+	}
+
+}

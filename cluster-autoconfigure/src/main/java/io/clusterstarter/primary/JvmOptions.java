@@ -1,0 +1,173 @@
+package io.clusterstarter.primary;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Rules for the JVM options a worker inherits from the primary.
+ *
+ * @author cluster-spring-boot-starter
+ */
+final class JvmOptions {
+
+	/**
+	 * Environment variables whose options the JVM adds to its input arguments; the child
+	 * inherits the variables, so copying their options would apply them twice.
+	 */
+	static final List<String> OPTION_VARIABLES = List.of("JAVA_TOOL_OPTIONS", "JDK_JAVA_OPTIONS", "_JAVA_OPTIONS");
+
+	private static final Pattern JDWP = Pattern.compile("^(-agentlib:jdwp=|-Xrunjdwp:)(.*)$");
+
+	private static final Pattern ADDRESS = Pattern.compile("(^|,)address=(?:([^,]*):)?(\\d+)(?=,|$)");
+
+	private static final Pattern JMX_PORT = Pattern
+		.compile("^-Dcom\\.sun\\.management\\.jmxremote\\.(port|rmi\\.port)=(\\d+)$");
+
+	private JvmOptions() {
+	}
+
+	/**
+	 * Remove the options that came from {@link #OPTION_VARIABLES}. The JVM lists
+	 * {@code JAVA_TOOL_OPTIONS} first, then {@code JDK_JAVA_OPTIONS}, then the command line,
+	 * then {@code _JAVA_OPTIONS}.
+	 * @param inputArguments the JVM's input arguments
+	 * @param environment the JVM's environment
+	 * @return the options given on the command line
+	 */
+	static List<String> commandLineOptions(List<String> inputArguments, Map<String, String> environment) {
+		List<String> options = new ArrayList<>(inputArguments);
+		removePrefix(options, tokenize(environment.get("JAVA_TOOL_OPTIONS")));
+		removePrefix(options, tokenize(environment.get("JDK_JAVA_OPTIONS")));
+		List<String> trailing = tokenize(environment.get("_JAVA_OPTIONS"));
+		if (!trailing.isEmpty() && options.size() >= trailing.size()
+				&& options.subList(options.size() - trailing.size(), options.size()).equals(trailing)) {
+			options.subList(options.size() - trailing.size(), options.size()).clear();
+		}
+		else {
+			trailing.forEach(options::remove);
+		}
+		return options;
+	}
+
+	private static void removePrefix(List<String> options, List<String> prefix) {
+		if (prefix.isEmpty()) {
+			return;
+		}
+		if (options.size() >= prefix.size() && options.subList(0, prefix.size()).equals(prefix)) {
+			options.subList(0, prefix.size()).clear();
+		}
+		else {
+			prefix.forEach(options::remove);
+		}
+	}
+
+	/**
+	 * Split an options variable the way the launcher does: on white space, with single or
+	 * double quotes grouping.
+	 * @param value the variable's value, or {@code null}
+	 * @return the options
+	 */
+	static List<String> tokenize(String value) {
+		if (value == null || value.isBlank()) {
+			return Collections.emptyList();
+		}
+		List<String> tokens = new ArrayList<>();
+		StringBuilder current = new StringBuilder();
+		boolean inToken = false;
+		char quote = 0;
+		for (char c : value.toCharArray()) {
+			if (quote != 0) {
+				if (c == quote) {
+					quote = 0;
+				}
+				else {
+					current.append(c);
+				}
+			}
+			else if (c == '"' || c == '\'') {
+				quote = c;
+				inToken = true;
+			}
+			else if (Character.isWhitespace(c)) {
+				if (inToken) {
+					tokens.add(current.toString());
+					current.setLength(0);
+					inToken = false;
+				}
+			}
+			else {
+				current.append(c);
+				inToken = true;
+			}
+		}
+		if (inToken) {
+			tokens.add(current.toString());
+		}
+		return tokens;
+	}
+
+	/**
+	 * Give each worker its own debug and JMX ports, as Node shifts {@code --inspect} ports: a
+	 * listening JDWP agent at port P becomes P + id; a JMX remote port likewise.
+	 * @param option one JVM option
+	 * @param workerId the worker id
+	 * @return the option for that worker
+	 */
+	static String forWorker(String option, int workerId) {
+		Matcher jdwp = JDWP.matcher(option);
+		if (jdwp.matches()) {
+			String settings = jdwp.group(2);
+			if (settings.contains("server=y")) {
+				Matcher address = ADDRESS.matcher(settings);
+				if (address.find()) {
+					int port = Integer.parseInt(address.group(3));
+					if (port != 0) {
+						String host = (address.group(2) != null) ? address.group(2) + ":" : "";
+						settings = settings.substring(0, address.start()) + address.group(1) + "address=" + host
+								+ (port + workerId) + settings.substring(address.end());
+						return jdwp.group(1) + settings;
+					}
+				}
+			}
+			return option;
+		}
+		Matcher jmx = JMX_PORT.matcher(option);
+		if (jmx.matches() && !"0".equals(jmx.group(2))) {
+			return "-Dcom.sun.management.jmxremote." + jmx.group(1) + "=" + (Integer.parseInt(jmx.group(2)) + workerId);
+		}
+		return option;
+	}
+
+	/**
+	 * Apply {@link #forWorker(String, int)} to every option in an options variable.
+	 * @param value the variable's value
+	 * @param workerId the worker id
+	 * @return the value for that worker, unchanged when no option moves
+	 */
+	static String variableForWorker(String value, int workerId) {
+		List<String> tokens = tokenize(value);
+		List<String> shifted = tokens.stream().map((option) -> forWorker(option, workerId)).toList();
+		if (shifted.equals(tokens)) {
+			return value;
+		}
+		return String.join(" ", shifted.stream().map(JvmOptions::quoteForVariable).toList());
+	}
+
+	private static String quoteForVariable(String option) {
+		return (option.chars().anyMatch(Character::isWhitespace)) ? "\"" + option + "\"" : option;
+	}
+
+	/**
+	 * Return whether the options already fix the processor count.
+	 * @param options the options
+	 * @return whether {@code -XX:ActiveProcessorCount} is present
+	 */
+	static boolean setsProcessorCount(List<String> options) {
+		return options.stream().anyMatch((option) -> option.startsWith("-XX:ActiveProcessorCount="));
+	}
+
+}

@@ -1,0 +1,168 @@
+package io.clusterstarter.primary;
+
+import java.time.Instant;
+
+import io.clusterstarter.Worker;
+import io.clusterstarter.WorkerState;
+import io.clusterstarter.ipc.IpcConnection;
+import io.clusterstarter.ipc.IpcMessage;
+import io.clusterstarter.ipc.MessageCodec;
+
+/**
+ * The primary's record of one worker process. Its state changes only on the cluster's event
+ * loop; the fields are volatile so that any thread can read a consistent recent value.
+ *
+ * @author cluster-spring-boot-starter
+ */
+final class ManagedWorker implements Worker {
+
+	private final int id;
+
+	private final int slot;
+
+	private final String token;
+
+	private final Process process;
+
+	private final Instant startTime = Instant.now();
+
+	private final MessageCodec codec;
+
+	private final PrimaryCluster cluster;
+
+	private volatile WorkerState state = WorkerState.FORKED;
+
+	private volatile IpcConnection connection;
+
+	private volatile boolean exitedAfterDisconnect;
+
+	private volatile boolean ready;
+
+	private boolean disconnectPublished;
+
+	ManagedWorker(int id, int slot, String token, Process process, MessageCodec codec, PrimaryCluster cluster) {
+		this.id = id;
+		this.slot = slot;
+		this.token = token;
+		this.process = process;
+		this.codec = codec;
+		this.cluster = cluster;
+	}
+
+	@Override
+	public int id() {
+		return this.id;
+	}
+
+	@Override
+	public int slot() {
+		return this.slot;
+	}
+
+	@Override
+	public long pid() {
+		return this.process.pid();
+	}
+
+	@Override
+	public ProcessHandle process() {
+		return this.process.toHandle();
+	}
+
+	@Override
+	public WorkerState state() {
+		return this.state;
+	}
+
+	@Override
+	public boolean send(Object message) {
+		IpcConnection current = this.connection;
+		IpcMessage.UserMessage userMessage = new IpcMessage.UserMessage(this.codec.toTree(message));
+		return current != null && current.send(userMessage);
+	}
+
+	@Override
+	public void kill() {
+		this.process.destroy();
+	}
+
+	@Override
+	public Worker disconnect() {
+		this.cluster.disconnect(this);
+		return this;
+	}
+
+	@Override
+	public boolean isConnected() {
+		IpcConnection current = this.connection;
+		return current != null && current.isOpen();
+	}
+
+	@Override
+	public boolean isDead() {
+		return !this.process.isAlive();
+	}
+
+	@Override
+	public boolean exitedAfterDisconnect() {
+		return this.exitedAfterDisconnect;
+	}
+
+	String token() {
+		return this.token;
+	}
+
+	Process javaProcess() {
+		return this.process;
+	}
+
+	Instant startTime() {
+		return this.startTime;
+	}
+
+	IpcConnection connection() {
+		return this.connection;
+	}
+
+	void connection(IpcConnection connection) {
+		this.connection = connection;
+	}
+
+	/**
+	 * Move the state forward; a worker never goes back to an earlier state.
+	 */
+	void advance(WorkerState next) {
+		if (next.compareTo(this.state) > 0) {
+			this.state = next;
+		}
+	}
+
+	void markExitedAfterDisconnect() {
+		this.exitedAfterDisconnect = true;
+	}
+
+	boolean isReady() {
+		return this.ready;
+	}
+
+	void markReady() {
+		this.ready = true;
+	}
+
+	/**
+	 * Return {@code true} the first time only, so the disconnect event is published once.
+	 */
+	boolean claimDisconnectEvent() {
+		if (this.disconnectPublished) {
+			return false;
+		}
+		this.disconnectPublished = true;
+		return true;
+	}
+
+	@Override
+	public String toString() {
+		return "worker " + this.id + " (pid " + pid() + ")";
+	}
+
+}

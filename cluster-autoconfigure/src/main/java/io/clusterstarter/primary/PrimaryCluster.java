@@ -1,0 +1,593 @@
+package io.clusterstarter.primary;
+
+import java.io.IOException;
+import java.lang.ProcessBuilder.Redirect;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+
+import io.clusterstarter.Cluster;
+import io.clusterstarter.ClusterMessage;
+import io.clusterstarter.ClusterSettings;
+import io.clusterstarter.ClusterSnapshot;
+import io.clusterstarter.CurrentWorker;
+import io.clusterstarter.Worker;
+import io.clusterstarter.WorkerState;
+import io.clusterstarter.autoconfigure.ClusterProperties;
+import io.clusterstarter.autoconfigure.ClusterProperties.RestartPolicy;
+import io.clusterstarter.event.ClusterSetupEvent;
+import io.clusterstarter.event.WorkerDisconnectEvent;
+import io.clusterstarter.event.WorkerExitEvent;
+import io.clusterstarter.event.WorkerForkEvent;
+import io.clusterstarter.event.WorkerListeningEvent;
+import io.clusterstarter.event.WorkerMessageEvent;
+import io.clusterstarter.event.WorkerOnlineEvent;
+import io.clusterstarter.ipc.IpcConnection;
+import io.clusterstarter.ipc.IpcMessage;
+import io.clusterstarter.ipc.IpcServer;
+import io.clusterstarter.ipc.MessageCodec;
+import io.clusterstarter.worker.WorkerEnvironment;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+import org.springframework.context.ApplicationEventPublisher;
+
+/**
+ * The {@link Cluster} in the primary: forks workers, speaks IPC with them, publishes their
+ * lifecycle events and replaces those that die. Every state change and every event happens on one
+ * thread, the cluster's event loop, so events for a worker always arrive in order and listeners
+ * never race each other.
+ *
+ * @author cluster-spring-boot-starter
+ */
+public class PrimaryCluster implements Cluster, IpcServer.Authenticator {
+
+	private static final Log logger = LogFactory.getLog(PrimaryCluster.class);
+
+	private static final SecureRandom random = new SecureRandom();
+
+	private final ClusterProperties properties;
+
+	private final JvmLaunch launch;
+
+	private final PrimaryOptions options;
+
+	private final MessageCodec codec;
+
+	private final ScheduledExecutorService loop;
+
+	private volatile Thread loopThread;
+
+	private final Map<Integer, ManagedWorker> workers = new ConcurrentHashMap<>();
+
+	private final AtomicInteger ids = new AtomicInteger();
+
+	/** Slots promised to a replacement that is waiting out its backoff. */
+	private final Set<Integer> pendingSlots = new HashSet<>();
+
+	private final Map<Integer, Integer> failuresBySlot = new HashMap<>();
+
+	private final Instant startTime = Instant.now();
+
+	private volatile ClusterSettings settings;
+
+	private volatile ApplicationEventPublisher publisher = (event) -> {
+	};
+
+	private volatile IpcServer ipc;
+
+	private volatile boolean stopping;
+
+	private boolean summaryLogged;
+
+	/**
+	 * Create the cluster; nothing is forked until {@link #start()}.
+	 * @param properties the cluster properties
+	 * @param launch how the primary was launched
+	 * @param options what the primary decided about ports, logging and sizing
+	 */
+	public PrimaryCluster(ClusterProperties properties, JvmLaunch launch, PrimaryOptions options) {
+		this.properties = properties;
+		this.launch = launch;
+		this.options = options;
+		this.settings = properties.toSettings();
+		this.codec = new MessageCodec((int) properties.getIpc().getMaxMessageSize().toBytes());
+		this.loop = Executors.newSingleThreadScheduledExecutor((runnable) -> {
+			Thread thread = new Thread(runnable, "cluster-primary");
+			thread.setDaemon(true);
+			this.loopThread = thread;
+			return thread;
+		});
+	}
+
+	/**
+	 * Set where cluster events are published: the primary's application context.
+	 * @param publisher the publisher
+	 */
+	public void setEventPublisher(ApplicationEventPublisher publisher) {
+		this.publisher = publisher;
+	}
+
+	/**
+	 * Open the IPC socket and fork the configured number of workers.
+	 * @throws IOException if the IPC socket cannot be created
+	 */
+	public void start() throws IOException {
+		this.ipc = new IpcServer(this.codec, this);
+		onLoop(() -> {
+			this.publisher.publishEvent(new ClusterSetupEvent(this, this.settings));
+			for (int slot = 0; slot < this.options.workers(); slot++) {
+				forkInSlot(slot, Map.of());
+			}
+			return null;
+		});
+	}
+
+	@Override
+	public boolean isPrimary() {
+		return true;
+	}
+
+	@Override
+	public boolean isWorker() {
+		return false;
+	}
+
+	@Override
+	public Map<Integer, Worker> workers() {
+		return new TreeMap<>(this.workers);
+	}
+
+	@Override
+	public Optional<CurrentWorker> worker() {
+		return Optional.empty();
+	}
+
+	@Override
+	public Worker fork(Map<String, String> env) {
+		return onLoop(() -> forkInSlot(freeSlot(), env));
+	}
+
+	@Override
+	public void setupPrimary(ClusterSettings changes) {
+		onLoop(() -> {
+			this.settings = this.settings.merge(changes);
+			this.publisher.publishEvent(new ClusterSetupEvent(this, this.settings));
+			return null;
+		});
+	}
+
+	@Override
+	public ClusterSettings settings() {
+		return this.settings;
+	}
+
+	@Override
+	public CompletableFuture<Void> disconnect() {
+		List<ManagedWorker> live = onLoop(() -> new ArrayList<>(this.workers.values()));
+		live.forEach(this::disconnect);
+		return CompletableFuture
+			.allOf(live.stream().map((worker) -> worker.javaProcess().onExit()).toArray(CompletableFuture[]::new));
+	}
+
+	/**
+	 * Return the primary's view of the cluster.
+	 * @return the snapshot
+	 */
+	public ClusterSnapshot snapshot() {
+		return onLoop(() -> {
+			Map<String, ClusterSnapshot.WorkerInfo> infos = new LinkedHashMap<>();
+			new TreeMap<>(this.workers).forEach((id, worker) -> infos.put(String.valueOf(id),
+					new ClusterSnapshot.WorkerInfo(id, worker.slot(), worker.pid(), worker.state().displayName(),
+							worker.startTime().toString())));
+			return new ClusterSnapshot(
+					new ClusterSnapshot.Primary(ProcessHandle.current().pid(), this.options.port(), this.options.workers()),
+					infos);
+		});
+	}
+
+	void disconnect(ManagedWorker worker) {
+		onLoop(() -> {
+			if (worker.state().compareTo(WorkerState.DISCONNECTING) >= 0) {
+				return null;
+			}
+			worker.markExitedAfterDisconnect();
+			worker.advance(WorkerState.DISCONNECTING);
+			IpcConnection connection = worker.connection();
+			if (connection == null || !connection.send(new IpcMessage.Disconnect())) {
+				// Not connected yet (still booting): SIGTERM runs the same graceful shutdown
+				worker.javaProcess().destroy();
+			}
+			return null;
+		});
+	}
+
+	/**
+	 * Stop the cluster: disconnect every worker, wait for them up to the shutdown timeout, kill
+	 * the rest, and remove the IPC socket. Safe to call more than once.
+	 * @return the number of workers that had to be killed
+	 */
+	public int shutdown() {
+		List<ManagedWorker> live = onLoop(() -> {
+			this.stopping = true;
+			return new ArrayList<>(this.workers.values());
+		});
+		if (!live.isEmpty()) {
+			logger.info("Shutting down " + live.size() + " worker" + ((live.size() != 1) ? "s" : "")
+					+ ", waiting up to " + this.properties.getShutdownTimeout().toSeconds() + " s");
+		}
+		live.forEach(this::disconnect);
+		CompletableFuture<?> all = CompletableFuture
+			.allOf(live.stream().map((worker) -> worker.javaProcess().onExit()).toArray(CompletableFuture[]::new));
+		int killed = 0;
+		try {
+			all.get(this.properties.getShutdownTimeout().toMillis(), TimeUnit.MILLISECONDS);
+		}
+		catch (TimeoutException ex) {
+			for (ManagedWorker worker : live) {
+				if (worker.javaProcess().isAlive()) {
+					logger.warn("Killing " + worker + ": still running after "
+							+ this.properties.getShutdownTimeout().toSeconds() + " s");
+					killed++;
+				}
+			}
+			live.forEach((worker) -> killTree(worker.javaProcess().toHandle()));
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			live.forEach((worker) -> killTree(worker.javaProcess().toHandle()));
+		}
+		catch (ExecutionException ex) {
+			// onExit futures do not fail
+		}
+		// Let the loop publish the exit events of the last workers before it stops
+		this.loop.shutdown();
+		try {
+			this.loop.awaitTermination(5, TimeUnit.SECONDS);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+		if (this.ipc != null) {
+			this.ipc.close();
+		}
+		return killed;
+	}
+
+	/**
+	 * Kill every worker at once, with no grace: the last resort when the primary's JVM exits
+	 * without a {@link #shutdown()}.
+	 */
+	public void killAll() {
+		this.stopping = true;
+		this.workers.values().forEach((worker) -> killTree(worker.javaProcess().toHandle()));
+		if (this.ipc != null) {
+			this.ipc.close();
+		}
+	}
+
+	private static void killTree(ProcessHandle process) {
+		process.descendants().forEach(ProcessHandle::destroyForcibly);
+		process.destroyForcibly();
+	}
+
+	private ManagedWorker forkInSlot(int slot, Map<String, String> forkEnv) {
+		if (this.stopping) {
+			throw new IllegalStateException("The cluster is shutting down");
+		}
+		int id = this.ids.incrementAndGet();
+		String token = newToken();
+		ClusterSettings current = this.settings;
+		Map<String, String> env = new LinkedHashMap<>();
+		if (current.env() != null) {
+			env.putAll(current.env());
+		}
+		env.putAll(forkEnv);
+		env.put(WorkerEnvironment.WORKER_ID, String.valueOf(id));
+		env.put(WorkerEnvironment.WORKER_SLOT, String.valueOf(slot));
+		env.put(WorkerEnvironment.PRIMARY_PID, String.valueOf(ProcessHandle.current().pid()));
+		env.put(WorkerEnvironment.IPC_SOCKET, this.ipc.socketPath().toString());
+		env.put(WorkerEnvironment.WORKER_TOKEN, token);
+		env.put(WorkerEnvironment.MAX_MESSAGE_SIZE, String.valueOf(this.codec.maxMessageSize()));
+		if (this.options.port() != null) {
+			env.put(WorkerEnvironment.SERVER_PORT, String.valueOf(this.options.port()));
+		}
+		if (this.options.managementPort() != null) {
+			env.put(WorkerEnvironment.MANAGEMENT_PORT, String.valueOf(this.options.managementPort()));
+		}
+		if (this.options.logFile() != null) {
+			env.put(WorkerEnvironment.LOG_FILE, workerLogFile(this.options.logFile(), slot));
+		}
+		Process process;
+		try {
+			WorkerCommand command = WorkerCommand.create(this.launch, current, id, this.options.processorsPerWorker(),
+					env, this.ipc.directory());
+			ProcessBuilder builder = new ProcessBuilder(command.command());
+			builder.environment().putAll(command.environment());
+			if (command.workingDirectory() != null) {
+				builder.directory(command.workingDirectory().toFile());
+			}
+			builder.redirectInput(Redirect.INHERIT);
+			if (current.isSilent()) {
+				builder.redirectOutput(Redirect.DISCARD).redirectError(Redirect.DISCARD);
+			}
+			process = builder.start();
+		}
+		catch (IOException ex) {
+			throw new IllegalStateException("Could not fork worker " + id + ": " + ex.getMessage(), ex);
+		}
+		if (!current.isSilent()) {
+			OutputRelay.start(process.getInputStream(), System.out, id);
+			OutputRelay.start(process.getErrorStream(), System.err, id);
+		}
+		ManagedWorker worker = new ManagedWorker(id, slot, token, process, this.codec, this);
+		this.workers.put(id, worker);
+		logger.debug("Forked " + worker + " in slot " + slot);
+		this.publisher.publishEvent(new WorkerForkEvent(worker));
+		process.onExit().thenRun(() -> this.loop.execute(() -> exited(worker)));
+		return worker;
+	}
+
+	static String workerLogFile(String logFile, int slot) {
+		Path path = Path.of(logFile);
+		String name = path.getFileName().toString();
+		int dot = name.lastIndexOf('.');
+		String workerName = (dot > 0) ? name.substring(0, dot) + "-worker-" + slot + name.substring(dot)
+				: name + "-worker-" + slot;
+		Path parent = path.getParent();
+		return (parent != null) ? parent.resolve(workerName).toString() : workerName;
+	}
+
+	private int freeSlot() {
+		Set<Integer> used = new HashSet<>(this.pendingSlots);
+		this.workers.values().forEach((worker) -> used.add(worker.slot()));
+		int slot = 0;
+		while (used.contains(slot)) {
+			slot++;
+		}
+		return slot;
+	}
+
+	private static String newToken() {
+		byte[] bytes = new byte[32];
+		random.nextBytes(bytes);
+		return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+	}
+
+	@Override
+	public boolean accepts(int id, String token) {
+		ManagedWorker worker = this.workers.get(id);
+		return worker != null && worker.connection() == null && IpcServer.tokensMatch(worker.token(), token);
+	}
+
+	@Override
+	public void connected(int id, IpcConnection connection) {
+		this.loop.execute(() -> {
+			ManagedWorker worker = this.workers.get(id);
+			if (worker == null || worker.connection() != null) {
+				connection.close();
+				return;
+			}
+			worker.connection(connection);
+			worker.advance(WorkerState.ONLINE);
+			this.publisher.publishEvent(new WorkerOnlineEvent(worker));
+			if (worker.state() == WorkerState.DISCONNECTING) {
+				// Disconnected while booting: pass the request on now that it can be delivered
+				connection.send(new IpcMessage.Disconnect());
+			}
+		});
+	}
+
+	@Override
+	public void received(int id, IpcMessage message) {
+		this.loop.execute(() -> {
+			ManagedWorker worker = this.workers.get(id);
+			if (worker != null) {
+				handle(worker, message);
+			}
+		});
+	}
+
+	private void handle(ManagedWorker worker, IpcMessage message) {
+		if (message instanceof IpcMessage.Listening listening) {
+			if (listening.namespace() == null) {
+				worker.advance(WorkerState.LISTENING);
+			}
+			this.publisher.publishEvent(
+					new WorkerListeningEvent(worker, listening.address(), listening.port(), listening.namespace()));
+			logSummaryWhenUp();
+		}
+		else if (message instanceof IpcMessage.Ready) {
+			worker.markReady();
+			this.failuresBySlot.remove(worker.slot());
+			logSummaryWhenUp();
+		}
+		else if (message instanceof IpcMessage.Stopping) {
+			worker.advance(WorkerState.DISCONNECTING);
+		}
+		else if (message instanceof IpcMessage.Disconnect) {
+			worker.markExitedAfterDisconnect();
+			worker.advance(WorkerState.DISCONNECTING);
+		}
+		else if (message instanceof IpcMessage.Request request) {
+			answer(worker, request);
+		}
+		else if (message instanceof IpcMessage.UserMessage user) {
+			this.publisher
+				.publishEvent(new WorkerMessageEvent(worker, new ClusterMessage(user.payload(), this.codec::fromTree)));
+		}
+		else {
+			logger.warn("Dropped an unexpected " + message.getClass().getSimpleName() + " from " + worker);
+		}
+	}
+
+	private void answer(ManagedWorker worker, IpcMessage.Request request) {
+		IpcConnection connection = worker.connection();
+		if (connection == null) {
+			return;
+		}
+		if ("status".equals(request.operation())) {
+			connection.send(new IpcMessage.Response(request.seq(), this.codec.toTree(snapshot()), null));
+		}
+		else {
+			connection.send(new IpcMessage.Response(request.seq(), null,
+					"Unknown operation '" + request.operation() + "'"));
+		}
+	}
+
+	private void logSummaryWhenUp() {
+		if (this.summaryLogged) {
+			return;
+		}
+		boolean web = this.options.port() != null;
+		long up = this.workers.values()
+			.stream()
+			.filter((worker) -> web ? worker.state() == WorkerState.LISTENING : worker.isReady())
+			.count();
+		if (up >= this.options.workers()) {
+			this.summaryLogged = true;
+			double seconds = Duration.between(this.options.jvmStartTime(), Instant.now()).toMillis() / 1000.0;
+			logger.info(String.format("Cluster up: %d workers %s in %.1f seconds (primary pid %d)", up,
+					web ? "listening on port " + this.options.port() : "ready", seconds,
+					ProcessHandle.current().pid()));
+		}
+	}
+
+	@Override
+	public void closed(int id) {
+		this.loop.execute(() -> {
+			ManagedWorker worker = this.workers.get(id);
+			if (worker != null) {
+				channelClosed(worker);
+			}
+		});
+	}
+
+	/**
+	 * Publish the worker's disconnect event once, whether its channel closed first, its process
+	 * exited first, or it died before it ever connected.
+	 */
+	private void channelClosed(ManagedWorker worker) {
+		IpcConnection connection = worker.connection();
+		if (connection != null) {
+			connection.close();
+		}
+		if (worker.claimDisconnectEvent()) {
+			worker.advance(WorkerState.DISCONNECTING);
+			this.publisher.publishEvent(new WorkerDisconnectEvent(worker));
+		}
+	}
+
+	private void exited(ManagedWorker worker) {
+		channelClosed(worker);
+		worker.advance(WorkerState.DEAD);
+		this.workers.remove(worker.id());
+		int code = worker.javaProcess().exitValue();
+		String signal = signalName(code);
+		this.publisher.publishEvent(new WorkerExitEvent(worker, code, signal, worker.exitedAfterDisconnect()));
+		if (shouldReplace(worker, code)) {
+			replace(worker, code, signal);
+		}
+		else if (!this.stopping) {
+			logger.info(worker + " exited with code " + code + ((signal != null) ? " (" + signal + ")" : "")
+					+ (worker.exitedAfterDisconnect() ? " after a disconnect" : "") + "; not replaced");
+		}
+	}
+
+	private boolean shouldReplace(ManagedWorker worker, int code) {
+		if (this.stopping || worker.exitedAfterDisconnect()) {
+			return false;
+		}
+		RestartPolicy policy = this.properties.getRestart().getPolicy();
+		return policy == RestartPolicy.ALWAYS || (policy == RestartPolicy.ON_FAILURE && code != 0);
+	}
+
+	private void replace(ManagedWorker worker, int code, String signal) {
+		int slot = worker.slot();
+		int failures = this.failuresBySlot.merge(slot, 1, Integer::sum) - 1;
+		ClusterProperties.Restart restart = this.properties.getRestart();
+		double delay = restart.getInitialBackoff().toMillis() * Math.pow(restart.getMultiplier(), failures);
+		long delayMillis = (long) Math.min(delay, restart.getMaxBackoff().toMillis());
+		logger.warn(worker + " exited unexpectedly with code " + code + ((signal != null) ? " (" + signal + ")" : "")
+				+ "; replacing it in slot " + slot + " in " + delayMillis + " ms");
+		this.pendingSlots.add(slot);
+		this.loop.schedule(() -> {
+			this.pendingSlots.remove(slot);
+			if (!this.stopping) {
+				try {
+					forkInSlot(slot, Map.of());
+				}
+				catch (RuntimeException ex) {
+					logger.error("Could not replace " + worker, ex);
+				}
+			}
+		}, delayMillis, TimeUnit.MILLISECONDS);
+	}
+
+	static String signalName(int exitCode) {
+		if (JvmLaunch.isWindows() || exitCode <= 128 || exitCode > 128 + 31) {
+			return null;
+		}
+		return switch (exitCode - 128) {
+			case 1 -> "SIGHUP";
+			case 2 -> "SIGINT";
+			case 3 -> "SIGQUIT";
+			case 4 -> "SIGILL";
+			case 6 -> "SIGABRT";
+			case 8 -> "SIGFPE";
+			case 9 -> "SIGKILL";
+			case 11 -> "SIGSEGV";
+			case 13 -> "SIGPIPE";
+			case 14 -> "SIGALRM";
+			case 15 -> "SIGTERM";
+			default -> "signal " + (exitCode - 128);
+		};
+	}
+
+	/**
+	 * Run on the event loop and wait, or run directly when already on it, so that listeners
+	 * may call the cluster without deadlocking.
+	 */
+	private <T> T onLoop(Supplier<T> task) {
+		if (Thread.currentThread() == this.loopThread) {
+			return task.get();
+		}
+		try {
+			return CompletableFuture.supplyAsync(task, this.loop).get();
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException("Interrupted while waiting for the cluster", ex);
+		}
+		catch (ExecutionException ex) {
+			if (ex.getCause() instanceof RuntimeException runtime) {
+				throw runtime;
+			}
+			throw new IllegalStateException(ex.getCause());
+		}
+		catch (java.util.concurrent.RejectedExecutionException ex) {
+			throw new IllegalStateException("The cluster is shut down", ex);
+		}
+	}
+
+}

@@ -1,0 +1,19 @@
+package io.clusterstarter.primary;
+
+import java.time.Instant;
+
+/**
+ * What the primary decided before forking.
+ *
+ * @param workers the number of workers to fork
+ * @param port the shared port for the application's server, or {@code null} without one
+ * @param managementPort the shared port for a separate management server, or {@code null}
+ * @param logFile the application's log file, or {@code null} when it does not log to a file
+ * @param processorsPerWorker the processor count each worker is given, or 0 for the JVM's own
+ * @param jvmStartTime when the primary JVM started, for the start-up summary
+ * @author cluster-spring-boot-starter
+ */
+public record PrimaryOptions(int workers, Integer port, Integer managementPort, String logFile,
+		int processorsPerWorker, Instant jvmStartTime) {
+
+}

@@ -1,0 +1,235 @@
+package io.clusterstarter.primary;
+
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.net.InetAddress;
+import java.time.Instant;
+import java.util.LinkedHashSet;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import io.clusterstarter.ClusterPrimaryComponent;
+import io.clusterstarter.autoconfigure.ClusterConfigurationException;
+import io.clusterstarter.autoconfigure.ClusterProperties;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.WebApplicationType;
+import org.springframework.context.annotation.AnnotationConfigApplicationContext;
+import org.springframework.context.annotation.ClassPathBeanDefinitionScanner;
+import org.springframework.core.env.ConfigurableEnvironment;
+import org.springframework.core.type.filter.AnnotationTypeFilter;
+import org.springframework.util.ClassUtils;
+
+/**
+ * Runs this JVM as the primary: checks the configuration, reserves the shared ports, creates the
+ * primary's own small application context, forks the workers and waits for SIGTERM or SIGINT,
+ * then shuts the cluster down. Everything that can be wrong is checked before the first fork.
+ *
+ * @author cluster-spring-boot-starter
+ */
+public final class PrimaryRunner {
+
+	private static final Log logger = LogFactory.getLog(PrimaryRunner.class);
+
+	private final SpringApplication application;
+
+	private final String[] args;
+
+	private final ConfigurableEnvironment environment;
+
+	private final ClusterProperties properties;
+
+	private final CountDownLatch stopRequested = new CountDownLatch(1);
+
+	private final AtomicInteger signals = new AtomicInteger();
+
+	private volatile PrimaryCluster cluster;
+
+	/**
+	 * Create the runner.
+	 * @param application the application whose workers are forked
+	 * @param args the program arguments
+	 * @param environment the prepared environment
+	 * @param properties the bound cluster properties
+	 */
+	public PrimaryRunner(SpringApplication application, String[] args, ConfigurableEnvironment environment,
+			ClusterProperties properties) {
+		this.application = application;
+		this.args = args;
+		this.environment = environment;
+		this.properties = properties;
+	}
+
+	/**
+	 * Run the cluster until it is stopped.
+	 * @return the exit status for the primary
+	 * @throws RuntimeException if the configuration is invalid; nothing is forked then
+	 */
+	public int run() {
+		this.properties.validate();
+		checkPlatform();
+		int processors = Runtime.getRuntime().availableProcessors();
+		int workers = this.properties.resolveWorkers(processors);
+		boolean web = this.application.getWebApplicationType() != WebApplicationType.NONE;
+		Integer port = web ? this.environment.getProperty("server.port", Integer.class, 8080) : null;
+		if (port != null && port < 0) {
+			port = null; // server.port=-1: no web server
+		}
+		Set<PortReservation> reservations = new LinkedHashSet<>();
+		try {
+			if (port != null) {
+				PortReservation reservation = reserve("server.address", port);
+				reservations.add(reservation);
+				port = reservation.port();
+			}
+			Integer managementPort = (port != null)
+					? this.environment.getProperty("management.server.port", Integer.class) : null;
+			if (managementPort != null && (managementPort < 0 || managementPort.equals(port))) {
+				managementPort = null;
+			}
+			if (managementPort != null) {
+				PortReservation reservation = reserve("management.server.address", managementPort);
+				reservations.add(reservation);
+				managementPort = reservation.port();
+			}
+			int share = this.properties.isShareProcessors() ? Math.max(1, (processors + workers - 1) / workers) : 0;
+			PrimaryOptions options = new PrimaryOptions(workers, port, managementPort,
+					this.environment.getProperty("logging.file.name"), share,
+					Instant.ofEpochMilli(ManagementFactory.getRuntimeMXBean().getStartTime()));
+			return runCluster(options);
+		}
+		finally {
+			reservations.forEach(PortReservation::close);
+		}
+	}
+
+	private PortReservation reserve(String addressProperty, int port) {
+		try {
+			return PortReservation.reserve(this.environment.getProperty(addressProperty, InetAddress.class), port);
+		}
+		catch (IOException ex) {
+			throw new ClusterConfigurationException("Could not reserve port " + port + ": " + ex.getMessage(),
+					"Check that the port and '" + addressProperty + "' are valid on this host.");
+		}
+	}
+
+	private void checkPlatform() {
+		String os = System.getProperty("os.name", "").toLowerCase();
+		if (os.startsWith("windows")) {
+			throw new ClusterConfigurationException(
+					"Cluster mode shares one port between worker JVMs with SO_REUSEPORT, which Windows does not support.",
+					"Set 'cluster.enabled=false' to run the application in one JVM on Windows, or run it on Linux.");
+		}
+		if (os.contains("mac") || os.contains("darwin")) {
+			logger.warn("macOS accepts SO_REUSEPORT but does not balance connections between workers: "
+					+ "expect one worker to get most of the traffic. Use Linux in production.");
+		}
+	}
+
+	private int runCluster(PrimaryOptions options) {
+		JvmLaunch launch = JvmLaunch.current(this.args, this.application.getMainApplicationClass());
+		PrimaryCluster cluster = new PrimaryCluster(this.properties, launch, options);
+		this.cluster = cluster;
+		Thread safetyNet = new Thread(cluster::killAll, "cluster-primary-exit");
+		Runtime.getRuntime().addShutdownHook(safetyNet);
+		SignalHandlers.install(this::onSignal);
+		logger.info("Starting cluster primary (pid " + ProcessHandle.current().pid() + ") for "
+				+ describeApplication() + ": forking " + options.workers() + " worker"
+				+ ((options.workers() != 1) ? "s" : "") + ((options.port() != null) ? " on port " + options.port() : ""));
+		try (AnnotationConfigApplicationContext context = createPrimaryContext(cluster)) {
+			cluster.setEventPublisher(context);
+			cluster.start();
+			this.stopRequested.await();
+			int killed = cluster.shutdown();
+			logger.info("Cluster stopped" + ((killed > 0) ? " (" + killed + " killed after the timeout)" : ""));
+			return 0;
+		}
+		catch (IOException ex) {
+			logger.error("Could not start the cluster: " + ex.getMessage(), ex);
+			cluster.killAll();
+			return 1;
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			cluster.shutdown();
+			return 1;
+		}
+		catch (RuntimeException ex) {
+			logger.error("Cluster primary failed", ex);
+			cluster.shutdown();
+			return 1;
+		}
+		finally {
+			removeShutdownHook(safetyNet);
+		}
+	}
+
+	private static void removeShutdownHook(Thread hook) {
+		try {
+			Runtime.getRuntime().removeShutdownHook(hook);
+		}
+		catch (IllegalStateException ex) {
+			// Already shutting down: the hook runs and finds nothing left to kill
+		}
+	}
+
+	/**
+	 * The first SIGTERM or SIGINT starts a graceful shutdown; a second one, such as Ctrl-C
+	 * pressed again, kills the workers at once.
+	 */
+	private void onSignal(String name) {
+		if (this.signals.incrementAndGet() == 1) {
+			logger.info("Received " + name + "; shutting down the cluster");
+			this.stopRequested.countDown();
+		}
+		else if (this.cluster != null) {
+			logger.warn("Received " + name + " again; killing the workers now");
+			this.cluster.killAll();
+		}
+	}
+
+	private String describeApplication() {
+		Class<?> main = this.application.getMainApplicationClass();
+		return (main != null) ? main.getName() : "the application";
+	}
+
+	/**
+	 * The primary's own context: the cluster, its properties and the application's
+	 * {@link ClusterPrimaryComponent} classes, with the application's environment so that
+	 * {@code @Value} and profiles work, but no auto-configuration and no web server.
+	 */
+	private AnnotationConfigApplicationContext createPrimaryContext(PrimaryCluster cluster) {
+		AnnotationConfigApplicationContext context = new AnnotationConfigApplicationContext();
+		context.setEnvironment(this.environment);
+		context.setClassLoader(this.application.getClassLoader());
+		context.getBeanFactory().registerSingleton("cluster", cluster);
+		context.getBeanFactory().registerSingleton("clusterProperties", this.properties);
+		ClassPathBeanDefinitionScanner scanner = new ClassPathBeanDefinitionScanner(context, false, this.environment);
+		scanner.addIncludeFilter(new AnnotationTypeFilter(ClusterPrimaryComponent.class));
+		String[] packages = applicationPackages().toArray(String[]::new);
+		if (packages.length > 0) {
+			scanner.scan(packages);
+		}
+		context.refresh();
+		return context;
+	}
+
+	private Set<String> applicationPackages() {
+		Set<String> packages = new LinkedHashSet<>();
+		Class<?> main = this.application.getMainApplicationClass();
+		if (main != null) {
+			packages.add(ClassUtils.getPackageName(main));
+		}
+		for (Object source : this.application.getAllSources()) {
+			if (source instanceof Class<?> type) {
+				packages.add(ClassUtils.getPackageName(type));
+			}
+		}
+		packages.remove("");
+		return packages;
+	}
+
+}

@@ -1,0 +1,4 @@
+/**
+ * The primary: forks, supervises and stops the workers.
+ */
+package io.clusterstarter.primary;

@@ -1,0 +1,304 @@
+package io.clusterstarter.worker;
+
+import java.io.IOException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+
+import io.clusterstarter.ClusterMessage;
+import io.clusterstarter.CurrentWorker;
+import io.clusterstarter.event.PrimaryMessageEvent;
+import io.clusterstarter.ipc.IpcConnection;
+import io.clusterstarter.ipc.IpcMessage;
+import io.clusterstarter.ipc.MessageCodec;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import tools.jackson.databind.JsonNode;
+
+import org.springframework.context.ApplicationEventPublisher;
+
+/**
+ * A worker's link to its primary: connects and authenticates early in start-up (which the primary
+ * reports as {@code online}), reports when the server listens and the application is ready,
+ * answers the primary's requests, and shuts the worker down when asked to, or when the primary is
+ * gone, so that no orphan ever keeps serving the port.
+ *
+ * @author cluster-spring-boot-starter
+ */
+public final class WorkerRuntime implements CurrentWorker {
+
+	private static final Log logger = LogFactory.getLog(WorkerRuntime.class);
+
+	/**
+	 * How long a worker that lost its primary may take to shut down gracefully before it halts.
+	 */
+	static final Duration ORPHAN_GRACE = Duration.ofSeconds(5);
+
+	private final int id;
+
+	private final int slot;
+
+	private final Path socketPath;
+
+	private final String token;
+
+	private final MessageCodec codec;
+
+	private final AtomicLong sequence = new AtomicLong();
+
+	private final Map<Long, CompletableFuture<JsonNode>> pending = new ConcurrentHashMap<>();
+
+	private final AtomicBoolean leaving = new AtomicBoolean();
+
+	private volatile IpcConnection connection;
+
+	private volatile ApplicationEventPublisher publisher;
+
+	WorkerRuntime(int id, int slot, Path socketPath, String token, int maxMessageSize) {
+		this.id = id;
+		this.slot = slot;
+		this.socketPath = socketPath;
+		this.token = token;
+		this.codec = new MessageCodec(maxMessageSize);
+	}
+
+	/**
+	 * Return the runtime described by the environment if this JVM is a worker: the variables
+	 * are present and this JVM's parent is the primary they name.
+	 * @param env the process environment
+	 * @return the runtime, not yet connected, or empty when this JVM is not a worker
+	 */
+	public static Optional<WorkerRuntime> fromEnvironment(Map<String, String> env) {
+		String id = env.get(WorkerEnvironment.WORKER_ID);
+		String primaryPid = env.get(WorkerEnvironment.PRIMARY_PID);
+		if (id == null || primaryPid == null) {
+			return Optional.empty();
+		}
+		long parent = ProcessHandle.current().parent().map(ProcessHandle::pid).orElse(-1L);
+		if (!primaryPid.equals(String.valueOf(parent))) {
+			// Inherited from a worker by a program it started: that program is not a worker
+			return Optional.empty();
+		}
+		return Optional.of(new WorkerRuntime(Integer.parseInt(id),
+				Integer.parseInt(env.getOrDefault(WorkerEnvironment.WORKER_SLOT, "0")),
+				Path.of(env.get(WorkerEnvironment.IPC_SOCKET)), env.get(WorkerEnvironment.WORKER_TOKEN),
+				Integer.parseInt(env.getOrDefault(WorkerEnvironment.MAX_MESSAGE_SIZE, "1048576"))));
+	}
+
+	/**
+	 * Connect to the primary and authenticate.
+	 * @throws IOException if the primary cannot be reached
+	 */
+	public void connect() throws IOException {
+		SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX);
+		channel.connect(UnixDomainSocketAddress.of(this.socketPath));
+		this.connection = new IpcConnection(channel, this.codec, "primary");
+		this.connection.send(new IpcMessage.Hello(this.id, this.token));
+		Thread reader = new Thread(this::readLoop, "cluster-worker-ipc");
+		reader.setDaemon(true);
+		reader.start();
+		Runtime.getRuntime().addShutdownHook(new Thread(this::stopping, "cluster-worker-stopping"));
+	}
+
+	private void readLoop() {
+		this.connection.readLoop(this::handle);
+		this.pending.values().forEach((future) -> future.completeExceptionally(new IOException("Primary is gone")));
+		if (this.leaving.compareAndSet(false, true)) {
+			logger.warn("Worker " + this.id + " lost its primary; shutting down");
+			removeIpcDirectory();
+			exit(1, ORPHAN_GRACE);
+		}
+	}
+
+	private void handle(IpcMessage message) {
+		if (message instanceof IpcMessage.Disconnect) {
+			if (this.leaving.compareAndSet(false, true)) {
+				logger.info("Worker " + this.id + " disconnecting at the primary's request");
+				exit(0, null);
+			}
+		}
+		else if (message instanceof IpcMessage.Response response) {
+			CompletableFuture<JsonNode> future = this.pending.remove(response.seq());
+			if (future != null) {
+				if (response.error() != null) {
+					future.completeExceptionally(new IllegalStateException(response.error()));
+				}
+				else {
+					future.complete(response.body());
+				}
+			}
+		}
+		else if (message instanceof IpcMessage.UserMessage user) {
+			ApplicationEventPublisher target = this.publisher;
+			if (target != null) {
+				target.publishEvent(new PrimaryMessageEvent(this,
+						new ClusterMessage(user.payload(), this.codec::fromTree)));
+			}
+			else {
+				logger.warn("Dropped a message from the primary that arrived before the application context");
+			}
+		}
+		else {
+			logger.warn("Dropped an unexpected " + message.getClass().getSimpleName() + " from the primary");
+		}
+	}
+
+	/**
+	 * Exit from a thread of its own: {@code System.exit} runs the shutdown hooks, among them
+	 * Spring's graceful shutdown, and blocks its caller until they finish.
+	 */
+	private void exit(int status, Duration grace) {
+		if (grace != null) {
+			Thread halt = new Thread(() -> {
+				sleep(grace);
+				logger.warn("Worker " + this.id + " did not stop within " + grace.toSeconds() + " s; halting");
+				Runtime.getRuntime().halt(status);
+			}, "cluster-worker-halt");
+			halt.setDaemon(true);
+			halt.start();
+		}
+		new Thread(() -> System.exit(status), "cluster-worker-exit").start();
+	}
+
+	private static void sleep(Duration duration) {
+		try {
+			Thread.sleep(duration.toMillis());
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+	}
+
+	/**
+	 * The primary cannot clean up after a SIGKILL; its workers remove the IPC directory instead.
+	 */
+	private void removeIpcDirectory() {
+		try {
+			Files.deleteIfExists(this.socketPath);
+			Path directory = this.socketPath.getParent();
+			try (var files = Files.list(directory)) {
+				for (Path file : (Iterable<Path>) files::iterator) {
+					Files.deleteIfExists(file);
+				}
+			}
+			Files.deleteIfExists(directory);
+		}
+		catch (IOException ex) {
+			// Another worker got there first
+		}
+	}
+
+	private void stopping() {
+		if (this.leaving.compareAndSet(false, true)) {
+			this.connection.send(new IpcMessage.Stopping());
+		}
+	}
+
+	/**
+	 * Publish messages from the primary to this context from now on.
+	 * @param publisher the application context
+	 */
+	public void attach(ApplicationEventPublisher publisher) {
+		this.publisher = publisher;
+	}
+
+	/**
+	 * Report a bound web server.
+	 * @param namespace the server namespace, {@code null} for the application's server
+	 * @param address the bound address
+	 * @param port the bound port
+	 */
+	public void listening(String namespace, String address, int port) {
+		this.connection.send(new IpcMessage.Listening(namespace, address, port));
+	}
+
+	/**
+	 * Report that the application is ready.
+	 */
+	public void ready() {
+		this.connection.send(new IpcMessage.Ready());
+	}
+
+	/**
+	 * Ask the primary something and wait for the answer.
+	 * @param operation the operation
+	 * @param timeout how long to wait
+	 * @return the answer
+	 * @throws IllegalStateException if the primary does not answer in time or answers with an
+	 * error
+	 */
+	public JsonNode request(String operation, Duration timeout) {
+		long seq = this.sequence.incrementAndGet();
+		CompletableFuture<JsonNode> future = new CompletableFuture<>();
+		this.pending.put(seq, future);
+		try {
+			if (!this.connection.send(new IpcMessage.Request(seq, operation))) {
+				throw new IllegalStateException("The primary is not connected");
+			}
+			return future.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+		}
+		catch (TimeoutException ex) {
+			throw new IllegalStateException("The primary did not answer within " + timeout.toMillis() + " ms");
+		}
+		catch (ExecutionException ex) {
+			throw new IllegalStateException(ex.getCause().getMessage(), ex.getCause());
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException("Interrupted while waiting for the primary", ex);
+		}
+		finally {
+			this.pending.remove(seq);
+		}
+	}
+
+	/**
+	 * Return the codec, to convert answers.
+	 * @return the codec
+	 */
+	public MessageCodec codec() {
+		return this.codec;
+	}
+
+	@Override
+	public int id() {
+		return this.id;
+	}
+
+	@Override
+	public int slot() {
+		return this.slot;
+	}
+
+	@Override
+	public boolean send(Object message) {
+		return this.connection.send(new IpcMessage.UserMessage(this.codec.toTree(message)));
+	}
+
+	@Override
+	public void disconnect() {
+		if (this.leaving.compareAndSet(false, true)) {
+			this.connection.send(new IpcMessage.Disconnect());
+			exit(0, null);
+		}
+	}
+
+	@Override
+	public boolean isConnected() {
+		IpcConnection current = this.connection;
+		return current != null && current.isOpen();
+	}
+
+}

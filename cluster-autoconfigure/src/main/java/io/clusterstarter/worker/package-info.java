@@ -1,0 +1,4 @@
+/**
+ * The worker side: its link to the primary and its view of the cluster.
+ */
+package io.clusterstarter.worker;

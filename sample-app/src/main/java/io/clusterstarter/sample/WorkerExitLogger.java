@@ -1,0 +1,36 @@
+package io.clusterstarter.sample;
+
+import io.clusterstarter.ClusterPrimaryComponent;
+import io.clusterstarter.event.WorkerExitEvent;
+import io.clusterstarter.event.WorkerListeningEvent;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+import org.springframework.context.event.EventListener;
+
+/**
+ * Runs in the primary only: logs each worker that starts listening and each that exits.
+ *
+ * @author cluster-spring-boot-starter
+ */
+@ClusterPrimaryComponent
+class WorkerExitLogger {
+
+	private static final Log logger = LogFactory.getLog(WorkerExitLogger.class);
+
+	@EventListener
+	void onListening(WorkerListeningEvent event) {
+		if (event.getNamespace() == null) {
+			logger.info("Worker " + event.getWorker().id() + " (pid " + event.getWorker().pid() + ") listening on port "
+					+ event.getPort());
+		}
+	}
+
+	@EventListener
+	void onExit(WorkerExitEvent event) {
+		logger.info("Worker " + event.getWorker().id() + " (pid " + event.getWorker().pid() + ") exited with code "
+				+ event.getExitCode() + event.getSignal().map((signal) -> " (" + signal + ")").orElse("")
+				+ (event.isExitedAfterDisconnect() ? " after a disconnect" : ""));
+	}
+
+}
