@@ -19,10 +19,12 @@ import org.springframework.core.env.ConfigurableEnvironment;
  */
 @AutoConfiguration(after = ClusterAutoConfiguration.class)
 @ConditionalOnClass({ ClusterEndpoint.class, ConditionalOnAvailableEndpoint.class })
-@ConditionalOnAvailableEndpoint(ClusterEndpoint.class)
 public final class ClusterEndpointAutoConfiguration {
 
+	// On the method, so that the class-level @ConditionalOnClass is checked before this
+	// annotation's condition class has to be loaded
 	@Bean
+	@ConditionalOnAvailableEndpoint(ClusterEndpoint.class)
 	@ConditionalOnMissingBean
 	ClusterEndpoint clusterEndpoint(ConfigurableEnvironment environment) {
 		return new ClusterEndpoint(WorkerPropertySource.runtimeOf(environment));

@@ -11,6 +11,7 @@ import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.SearchStrategy;
 import org.springframework.boot.jetty.ConfigurableJettyWebServerFactory;
 import org.springframework.boot.reactor.netty.NettyReactiveWebServerFactory;
 import org.springframework.boot.tomcat.TomcatWebServerFactory;
@@ -21,7 +22,8 @@ import org.springframework.context.annotation.Import;
 /**
  * {@link EnableAutoConfiguration Auto-configuration} that lets every worker bind
  * {@code server.port}: {@code SO_REUSEPORT} on the listener of whichever embedded server the
- * application uses. Active in workers only.
+ * application uses. Active in workers only. Each customizer backs off only for a bean in the same
+ * context, because the management server's child context needs its own.
  *
  * @author cluster-spring-boot-starter
  */
@@ -36,7 +38,7 @@ public final class ClusterPortSharingAutoConfiguration {
 	static class Tomcat {
 
 		@Bean
-		@ConditionalOnMissingBean
+		@ConditionalOnMissingBean(search = SearchStrategy.CURRENT)
 		TomcatPortSharingCustomizer tomcatPortSharingCustomizer() {
 			return new TomcatPortSharingCustomizer();
 		}
@@ -48,7 +50,7 @@ public final class ClusterPortSharingAutoConfiguration {
 	static class Jetty {
 
 		@Bean
-		@ConditionalOnMissingBean
+		@ConditionalOnMissingBean(search = SearchStrategy.CURRENT)
 		JettyPortSharingCustomizer jettyPortSharingCustomizer() {
 			return new JettyPortSharingCustomizer();
 		}
@@ -60,7 +62,7 @@ public final class ClusterPortSharingAutoConfiguration {
 	static class Netty {
 
 		@Bean
-		@ConditionalOnMissingBean
+		@ConditionalOnMissingBean(search = SearchStrategy.CURRENT)
 		NettyPortSharingCustomizer nettyPortSharingCustomizer() {
 			return new NettyPortSharingCustomizer();
 		}

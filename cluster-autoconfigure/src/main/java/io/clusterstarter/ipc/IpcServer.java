@@ -31,7 +31,9 @@ public class IpcServer implements AutoCloseable {
 
 	private static final Log logger = LogFactory.getLog(IpcServer.class);
 
-	private static final Duration HANDSHAKE_TIMEOUT = Duration.ofSeconds(10);
+	private static final Duration DEFAULT_HANDSHAKE_TIMEOUT = Duration.ofSeconds(10);
+
+	private final Duration handshakeTimeout;
 
 	private final Path directory;
 
@@ -58,6 +60,11 @@ public class IpcServer implements AutoCloseable {
 	 * @throws IOException if the socket cannot be created
 	 */
 	public IpcServer(MessageCodec codec, Authenticator authenticator) throws IOException {
+		this(codec, authenticator, DEFAULT_HANDSHAKE_TIMEOUT);
+	}
+
+	IpcServer(MessageCodec codec, Authenticator authenticator, Duration handshakeTimeout) throws IOException {
+		this.handshakeTimeout = handshakeTimeout;
 		this.codec = codec;
 		this.authenticator = authenticator;
 		this.directory = createPrivateDirectory();
@@ -122,10 +129,9 @@ public class IpcServer implements AutoCloseable {
 
 	private void serve(SocketChannel channel) {
 		ScheduledFuture<?> deadline = this.timer.schedule(() -> {
-			logger.warn("Closed an IPC connection that sent no valid hello within " + HANDSHAKE_TIMEOUT.toSeconds()
-					+ " s");
+			logger.warn("Closed an IPC connection that sent no hello within " + this.handshakeTimeout.toMillis() + " ms");
 			closeQuietly(channel);
-		}, HANDSHAKE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+		}, this.handshakeTimeout.toMillis(), TimeUnit.MILLISECONDS);
 		try {
 			byte[] first = readFirstLine(channel);
 			deadline.cancel(false);

@@ -1,13 +1,12 @@
 package io.clusterstarter.launch;
 
 import java.time.Duration;
-import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.clusterstarter.autoconfigure.ClusterProperties;
 import io.clusterstarter.primary.PrimaryRunner;
 import io.clusterstarter.worker.WorkerLifecycle;
+import io.clusterstarter.worker.WorkerPropertySource;
 import io.clusterstarter.worker.WorkerRuntime;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -24,8 +23,9 @@ import org.springframework.core.env.ConfigurableEnvironment;
  * Takes over {@code SpringApplication.run}. Once the environment is prepared (configuration
  * loaded, logging initialised) it decides this JVM's role:
  * <ul>
- * <li>a <b>worker</b>, when the primary's variables are in the environment: it connects to the
- * primary and the application starts as usual;</li>
+ * <li>a <b>worker</b>, when {@link io.clusterstarter.worker.WorkerEnvironmentPostProcessor} found
+ * the primary's variables in the environment: it connects to the primary and the application
+ * starts as usual;</li>
  * <li>the <b>primary</b>, when clustering is enabled and nothing forbids it: the application's
  * context is never created; this JVM forks and supervises the workers until it is stopped, then
  * exits;</li>
@@ -72,10 +72,9 @@ public class ClusterRunListener implements SpringApplicationRunListener, Ordered
 		if (!roleDecided.compareAndSet(false, true)) {
 			return;
 		}
-		Map<String, String> env = System.getenv();
-		Optional<WorkerRuntime> runtime = WorkerRuntime.fromEnvironment(env);
-		if (runtime.isPresent()) {
-			this.worker = WorkerLifecycle.start(runtime.get(), this.application, environment, env);
+		WorkerRuntime runtime = WorkerPropertySource.runtimeOf(environment);
+		if (runtime != null) {
+			this.worker = WorkerLifecycle.start(runtime, this.application);
 			return;
 		}
 		ClusterProperties properties = Binder.get(environment).bindOrCreate("cluster", ClusterProperties.class);

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
@@ -19,6 +20,9 @@ import org.springframework.boot.SpringApplication;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.context.annotation.AnnotationConfigApplicationContext;
 import org.springframework.context.annotation.ClassPathBeanDefinitionScanner;
+import org.springframework.context.annotation.ComponentScan;
+import org.springframework.core.annotation.MergedAnnotations;
+import org.springframework.core.annotation.MergedAnnotations.SearchStrategy;
 import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.core.type.filter.AnnotationTypeFilter;
 import org.springframework.util.ClassUtils;
@@ -217,16 +221,33 @@ public final class PrimaryRunner {
 		return context;
 	}
 
+	/**
+	 * The packages of the application's main class and sources, plus those their
+	 * {@code @ComponentScan} (or {@code scanBasePackages}) names: the primary finds its
+	 * components where the workers find theirs.
+	 */
 	private Set<String> applicationPackages() {
 		Set<String> packages = new LinkedHashSet<>();
+		Set<Class<?>> sources = new LinkedHashSet<>();
 		Class<?> main = this.application.getMainApplicationClass();
 		if (main != null) {
-			packages.add(ClassUtils.getPackageName(main));
+			sources.add(main);
 		}
 		for (Object source : this.application.getAllSources()) {
 			if (source instanceof Class<?> type) {
-				packages.add(ClassUtils.getPackageName(type));
+				sources.add(type);
 			}
+		}
+		for (Class<?> source : sources) {
+			packages.add(ClassUtils.getPackageName(source));
+			MergedAnnotations.from(source, SearchStrategy.TYPE_HIERARCHY)
+				.stream(ComponentScan.class)
+				.forEach((scan) -> {
+					packages.addAll(Arrays.asList(scan.getStringArray("basePackages")));
+					for (Class<?> type : scan.getClassArray("basePackageClasses")) {
+						packages.add(ClassUtils.getPackageName(type));
+					}
+				});
 		}
 		packages.remove("");
 		return packages;

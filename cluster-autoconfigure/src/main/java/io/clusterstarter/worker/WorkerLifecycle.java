@@ -1,16 +1,14 @@
 package io.clusterstarter.worker;
 
 import java.io.IOException;
-import java.util.Map;
 
 import org.springframework.boot.SpringApplication;
 import org.springframework.context.ConfigurableApplicationContext;
-import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.util.ClassUtils;
 
 /**
- * Starts a worker: connects it to the primary, installs the properties the primary chose, and
- * wires the reports of its web servers and readiness.
+ * Starts a worker: connects it to the primary and wires the reports of its web servers and
+ * readiness.
  *
  * @author cluster-spring-boot-starter
  */
@@ -26,23 +24,19 @@ public final class WorkerLifecycle {
 
 	/**
 	 * Start the worker side of an application run.
-	 * @param runtime the worker runtime from the environment
+	 * @param runtime the worker runtime from the environment's {@link WorkerPropertySource}
 	 * @param application the application being run
-	 * @param environment its environment, just prepared
-	 * @param env the process environment
 	 * @return the lifecycle, to be told about the context and readiness
 	 * @throws IllegalStateException if the primary cannot be reached
 	 */
-	public static WorkerLifecycle start(WorkerRuntime runtime, SpringApplication application,
-			ConfigurableEnvironment environment, Map<String, String> env) {
+	public static WorkerLifecycle start(WorkerRuntime runtime, SpringApplication application) {
 		try {
 			runtime.connect();
 		}
 		catch (IOException ex) {
-			throw new IllegalStateException("Worker " + runtime.id() + " cannot reach its primary through "
-					+ env.get(WorkerEnvironment.IPC_SOCKET) + ": " + ex.getMessage(), ex);
+			throw new IllegalStateException(
+					"Worker " + runtime.id() + " cannot reach its primary: " + ex.getMessage(), ex);
 		}
-		WorkerPropertySource.install(environment, runtime, env);
 		if (ClassUtils.isPresent(WEB_SERVER_EVENT, application.getClassLoader())) {
 			application.addListeners(new WorkerWebServerListener(runtime));
 		}

@@ -8,8 +8,8 @@ import org.springframework.core.env.MapPropertySource;
 
 /**
  * The properties the primary decided for a worker, ahead of every other source: the shared ports
- * (so that {@code server.port=0} means the one port the primary chose) and the worker's own log
- * file. Its presence in an environment is what marks an application context as a worker's.
+ * (so that {@code server.port=0} means the one port the primary chose), the worker's own log
+ * file, and no banner but from the worker in slot 0. Its presence in an environment is what marks an application context as a worker's.
  *
  * @author cluster-spring-boot-starter
  */
@@ -51,6 +51,10 @@ public final class WorkerPropertySource extends MapPropertySource {
 		putIfPresent(properties, "server.port", env.get(WorkerEnvironment.SERVER_PORT));
 		putIfPresent(properties, "management.server.port", env.get(WorkerEnvironment.MANAGEMENT_PORT));
 		putIfPresent(properties, "logging.file.name", env.get(WorkerEnvironment.LOG_FILE));
+		if (runtime.slot() != 0) {
+			// One banner per cluster is enough
+			properties.put("spring.main.banner-mode", "off");
+		}
 		environment.getPropertySources().addFirst(new WorkerPropertySource(runtime, properties));
 	}
 

@@ -1,0 +1,66 @@
+package io.clusterstarter.autoconfigure;
+
+import io.clusterstarter.actuate.ClusterEndpoint;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.actuate.autoconfigure.endpoint.EndpointAutoConfiguration;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.test.context.FilteredClassLoader;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Tests for {@link ClusterEndpointAutoConfiguration}.
+ */
+class ClusterEndpointAutoConfigurationTests {
+
+	private final ApplicationContextRunner runner = new ApplicationContextRunner().withConfiguration(AutoConfigurations
+		.of(EndpointAutoConfiguration.class, ClusterAutoConfiguration.class, ClusterEndpointAutoConfiguration.class));
+
+	@Test
+	void runWhenExposedShouldHaveEndpointBean() {
+		this.runner.withPropertyValues("management.endpoints.web.exposure.include=cluster")
+			.run((context) -> assertThat(context).hasSingleBean(ClusterEndpoint.class));
+	}
+
+	@Test
+	void runWhenNotExposedShouldNotHaveEndpointBean() {
+		this.runner.run((context) -> assertThat(context).doesNotHaveBean(ClusterEndpoint.class));
+	}
+
+	@Test
+	void runWhenDisabledShouldNotHaveEndpointBean() {
+		this.runner
+			.withPropertyValues("management.endpoints.web.exposure.include=cluster",
+					"management.endpoint.cluster.access=NONE")
+			.run((context) -> assertThat(context).doesNotHaveBean(ClusterEndpoint.class));
+	}
+
+	@Test
+	void runWithoutActuatorShouldNotHaveEndpointBean() {
+		new ApplicationContextRunner()
+			.withConfiguration(
+					AutoConfigurations.of(ClusterAutoConfiguration.class, ClusterEndpointAutoConfiguration.class))
+			.withPropertyValues("management.endpoints.web.exposure.include=cluster")
+			.withClassLoader(new FilteredClassLoader("org.springframework.boot.actuate"))
+			.run((context) -> assertThat(context).hasNotFailed().doesNotHaveBean(ClusterEndpoint.class));
+	}
+
+	@Test
+	void runWhenUserDefinesAnEndpointShouldBackOff() {
+		ClusterEndpoint userEndpoint = new ClusterEndpoint(null);
+		this.runner.withPropertyValues("management.endpoints.web.exposure.include=cluster")
+			.withBean(ClusterEndpoint.class, () -> userEndpoint)
+			.run((context) -> assertThat(context).getBean(ClusterEndpoint.class).isSameAs(userEndpoint));
+	}
+
+	@Test
+	void endpointWithoutClusteringShowsNoPrimaryAndNoWorkers() {
+		assertThat(new ClusterEndpoint(null).cluster()).satisfies((snapshot) -> {
+			assertThat(snapshot.primary()).isNull();
+			assertThat(snapshot.workers()).isEmpty();
+		});
+	}
+
+}

@@ -1,0 +1,93 @@
+package io.clusterstarter.autoconfigure;
+
+import java.time.Duration;
+
+import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.diagnostics.FailureAnalysis;
+import org.springframework.util.unit.DataSize;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.assertj.core.api.Assertions.assertThatNoException;
+
+/**
+ * Tests for {@link ClusterProperties} validation and its failure analysis.
+ */
+class ClusterPropertiesTests {
+
+	private final ClusterProperties properties = new ClusterProperties();
+
+	@Test
+	void defaultsAreValid() {
+		assertThatNoException().isThrownBy(this.properties::validate);
+	}
+
+	@Test
+	void autoMeansOneWorkerPerProcessor() {
+		assertThat(this.properties.resolveWorkers(6)).isEqualTo(6);
+		this.properties.setWorkers(" AUTO ");
+		assertThat(this.properties.resolveWorkers(0)).isEqualTo(1);
+		this.properties.setWorkers("4");
+		assertThat(this.properties.resolveWorkers(2)).isEqualTo(4);
+	}
+
+	@Test
+	void negativeWorkersAreReportedWithDescriptionAndAction() {
+		this.properties.setWorkers("-1");
+		FailureAnalysis analysis = analyze();
+		assertThat(analysis.getDescription())
+			.isEqualTo("Invalid value '-1' for property 'cluster.workers': it must be at least 1.");
+		assertThat(analysis.getAction()).isEqualTo(
+				"Set 'cluster.workers' to a positive number of workers, or 'auto' for one per available processor, "
+						+ "or set 'cluster.enabled=false' to run the application without clustering.");
+	}
+
+	@Test
+	void nonNumericWorkersAreReported() {
+		this.properties.setWorkers("two");
+		assertThat(analyze().getDescription())
+			.isEqualTo("Invalid value 'two' for property 'cluster.workers': it is neither a number nor 'auto'.");
+	}
+
+	@Test
+	void negativeDurationsAreReported() {
+		this.properties.getRestart().setInitialBackoff(Duration.ofSeconds(-1));
+		assertThat(analyze().getDescription()).isEqualTo(
+				"Invalid value 'PT-1S' for property 'cluster.restart.initial-backoff': it must not be negative.");
+	}
+
+	@Test
+	void maxBackoffShorterThanInitialIsReported() {
+		this.properties.getRestart().setMaxBackoff(Duration.ofMillis(100));
+		assertThat(analyze().getDescription()).startsWith("Invalid value 'PT0.1S' for property 'cluster.restart.max-backoff'");
+	}
+
+	@Test
+	void multiplierBelowOneIsReported() {
+		this.properties.getRestart().setMultiplier(0.5);
+		assertThat(analyze().getDescription()).contains("'cluster.restart.multiplier': it must be at least 1.");
+	}
+
+	@Test
+	void tinyMessageSizeIsReported() {
+		this.properties.getIpc().setMaxMessageSize(DataSize.ofBytes(10));
+		assertThat(analyze().getDescription()).contains("'cluster.ipc.max-message-size'");
+	}
+
+	@Test
+	void invalidEnvironmentVariableNameIsReported() {
+		this.properties.getEnv().put("A=B", "x");
+		assertThat(analyze().getDescription()).contains("is not a valid environment variable name");
+	}
+
+	private FailureAnalysis analyze() {
+		ClusterConfigurationException exception = org.assertj.core.api.Assertions
+			.catchThrowableOfType(ClusterConfigurationException.class, this.properties::validate);
+		assertThat(exception).isNotNull();
+		FailureAnalysis analysis = new ClusterConfigurationFailureAnalyzer().analyze(exception);
+		assertThat(analysis.getCause()).isSameAs(exception);
+		return analysis;
+	}
+
+}

@@ -1,0 +1,70 @@
+package io.clusterstarter.it;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+import io.clusterstarter.it.ClusterProcess.Server;
+import io.clusterstarter.it.apps.servlet.ServletTestApplication;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * {@code server.port=0} and {@code management.server.port=0} become one concrete port each, shared
+ * by all workers; with a log file, each worker writes its own.
+ */
+class ClusterPortsAndLogsIntegrationTests {
+
+	@Test
+	void portZeroAndManagementPortAreSharedAndEachWorkerLogsToItsOwnFile() throws Exception {
+		Path logs = Files.createTempDirectory("cluster-logs");
+		Path events = Files.createTempFile("cluster-events", ".txt");
+		try (ClusterProcess cluster = ClusterProcess.start("ports", Server.TOMCAT, ServletTestApplication.class,
+				List.of(),
+				List.of("--server.port=0", "--management.server.port=0", "--cluster.workers=2",
+						"--management.endpoints.web.exposure.include=cluster",
+						"--logging.file.name=" + logs.resolve("app.log"), "--cluster-test.events-file=" + events),
+				0)) {
+			await().atMost(Duration.ofSeconds(120)).untilAsserted(() -> {
+				assertThat(cluster.process().isAlive()).isTrue();
+				assertThat(Files.readAllLines(events)).filteredOn((line) -> line.startsWith("listening "))
+					.hasSize(4);
+			});
+			assertThat(cluster.log()).doesNotContain("exited unexpectedly");
+			List<String> listening = Files.readAllLines(events)
+				.stream()
+				.filter((line) -> line.startsWith("listening "))
+				.toList();
+			int port = portOf(listening, "null");
+			int managementPort = portOf(listening, "management");
+			assertThat(port).isPositive().isNotEqualTo(managementPort);
+			assertThat(listening).filteredOn((line) -> line.endsWith("port=" + port + " namespace=null")).hasSize(2);
+			assertThat(listening).filteredOn((line) -> line.endsWith("port=" + managementPort + " namespace=management"))
+				.hasSize(2);
+			JsonNode view = ClusterProcess.json.readTree(ClusterProcess.get(managementPort, "/actuator/cluster").body());
+			assertThat(view.get("primary").get("port").asInt()).isEqualTo(port);
+			assertThat(Listeners.on(port)).hasSize(2).doesNotContain(cluster.pid());
+			assertThat(Listeners.on(managementPort)).hasSize(2).doesNotContain(cluster.pid());
+			assertThat(logs.resolve("app-worker-0.log")).content().contains("Started ServletTestApplication");
+			assertThat(logs.resolve("app-worker-1.log")).content().contains("Started ServletTestApplication");
+			assertThat(logs.resolve("app.log")).content()
+				.contains("Cluster up: 2 workers listening on port " + port)
+				.doesNotContain("Started ServletTestApplication");
+			cluster.signal("TERM");
+			assertThat(cluster.awaitExit(Duration.ofSeconds(45))).isZero();
+		}
+	}
+
+	private static int portOf(List<String> listening, String namespace) {
+		return listening.stream()
+			.filter((line) -> line.endsWith("namespace=" + namespace))
+			.map((line) -> Integer.parseInt(line.replaceAll(".* port=(\\d+) .*", "$1")))
+			.findFirst()
+			.orElseThrow();
+	}
+
+}

@@ -1,0 +1,284 @@
+package io.clusterstarter.it;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.jar.JarFile;
+import java.util.stream.Collectors;
+
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import static org.awaitility.Awaitility.await;
+
+/**
+ * A real cluster for integration tests: a primary JVM started the way a user starts one
+ * ({@code java -cp … Main --server.port=P}), with its output in a log file, and helpers to talk to
+ * it over HTTP and to signal it.
+ */
+public final class ClusterProcess implements AutoCloseable {
+
+	static final JsonMapper json = JsonMapper.builder().build();
+
+	/** The embedded server an application runs on; the others are taken off its class path. */
+	public enum Server {
+
+		TOMCAT(List.of("/org/eclipse/jetty/", "/spring-boot-jetty/", "/spring-boot-starter-jetty",
+				"/io/projectreactor/netty/", "/spring-boot-reactor-netty/", "/spring-webflux/", "/spring-boot-webflux/")),
+
+		JETTY(List.of("/org/apache/tomcat/", "/spring-boot-tomcat/", "/spring-boot-starter-tomcat",
+				"/io/projectreactor/netty/", "/spring-boot-reactor-netty/", "/spring-webflux/", "/spring-boot-webflux/")),
+
+		NETTY(List.of("/org/apache/tomcat/", "/spring-boot-tomcat/", "/spring-boot-starter-tomcat", "/org/eclipse/jetty/",
+				"/spring-boot-jetty/", "/spring-boot-starter-jetty", "/spring-webmvc/", "/spring-boot-webmvc/",
+				"/jakarta/servlet/", "/spring-boot-servlet/"));
+
+		private final List<String> excluded;
+
+		Server(List<String> excluded) {
+			this.excluded = excluded;
+		}
+
+		String classPath() {
+			return testClassPath().stream()
+				.filter((entry) -> this.excluded.stream().noneMatch((fragment) -> entry.replace('\\', '/').contains(fragment)))
+				.collect(Collectors.joining(File.pathSeparator));
+		}
+
+	}
+
+	private final Process process;
+
+	private final Path log;
+
+	private final int port;
+
+	private ClusterProcess(Process process, Path log, int port) {
+		this.process = process;
+		this.log = log;
+		this.port = port;
+	}
+
+	/**
+	 * Start a primary.
+	 * @param name name of the log file
+	 * @param server the embedded server
+	 * @param mainClass the application class
+	 * @param jvmOptions JVM options of the primary
+	 * @param args program arguments; {@code --server.port} is added when {@code port > 0}
+	 * @param port the port, or 0 to leave it to the arguments
+	 * @return the running primary
+	 */
+	public static ClusterProcess start(String name, Server server, Class<?> mainClass, List<String> jvmOptions,
+			List<String> args, int port) throws IOException {
+		return start(name, server, mainClass, jvmOptions, args, port, Map.of());
+	}
+
+	public static ClusterProcess start(String name, Server server, Class<?> mainClass, List<String> jvmOptions,
+			List<String> args, int port, Map<String, String> env) throws IOException {
+		List<String> command = new ArrayList<>();
+		command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+		command.add("-XX:TieredStopAtLevel=1");
+		command.addAll(jvmOptions);
+		command.add("-cp");
+		command.add(server.classPath());
+		command.add(mainClass.getName());
+		if (port > 0) {
+			command.add("--server.port=" + port);
+		}
+		command.addAll(args);
+		Path logDirectory = Path.of("target", "it-logs");
+		Files.createDirectories(logDirectory);
+		Path log = logDirectory.resolve(name + ".log");
+		ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+			.redirectOutput(log.toFile())
+			.redirectInput(ProcessBuilder.Redirect.PIPE);
+		builder.environment().putAll(env);
+		return new ClusterProcess(builder.start(), log, port);
+	}
+
+	public static int freePort() throws IOException {
+		try (ServerSocket socket = new ServerSocket(0)) {
+			return socket.getLocalPort();
+		}
+	}
+
+	/** The test JVM's class path, read through surefire's manifest-only jar when there is one. */
+	static List<String> testClassPath() {
+		List<String> entries = Arrays.asList(System.getProperty("java.class.path").split(File.pathSeparator));
+		if (entries.size() == 1 && entries.get(0).endsWith(".jar")) {
+			try (JarFile jar = new JarFile(entries.get(0))) {
+				String manifestPath = jar.getManifest().getMainAttributes().getValue("Class-Path");
+				if (manifestPath != null) {
+					return Arrays.stream(manifestPath.trim().split(" "))
+						.map((uri) -> Path.of(URI.create(uri)).toString())
+						.toList();
+				}
+			}
+			catch (IOException ex) {
+				throw new IllegalStateException(ex);
+			}
+		}
+		return entries;
+	}
+
+	public long pid() {
+		return this.process.pid();
+	}
+
+	public Process process() {
+		return this.process;
+	}
+
+	public int port() {
+		return this.port;
+	}
+
+	public String log() {
+		try {
+			return Files.readString(this.log, StandardCharsets.UTF_8);
+		}
+		catch (IOException ex) {
+			return "";
+		}
+	}
+
+	public List<ProcessHandle> children() {
+		return this.process.toHandle().children().toList();
+	}
+
+	/** The primary's view, from /actuator/cluster on the shared port. */
+	public JsonNode cluster() {
+		return json.readTree(get(this.port, "/actuator/cluster").body());
+	}
+
+	/** Ids of the workers the primary reports as listening, keyed by id, valued by pid. */
+	public Map<Integer, Long> listeningWorkers() {
+		Map<Integer, Long> result = new LinkedHashMap<>();
+		try {
+			JsonNode workers = cluster().get("workers");
+			for (JsonNode worker : workers) {
+				if ("listening".equals(worker.get("state").asString())) {
+					result.put(worker.get("id").asInt(), worker.get("pid").asLong());
+				}
+			}
+		}
+		catch (RuntimeException ex) {
+			// Not up yet
+		}
+		return result;
+	}
+
+	public Map<Integer, Long> awaitListening(int count, Duration timeout) {
+		await().atMost(timeout).pollInterval(Duration.ofMillis(250)).until(() -> {
+			if (!this.process.isAlive()) {
+				throw new IllegalStateException("Primary exited with " + this.process.exitValue() + ":\n" + log());
+			}
+			return listeningWorkers().size() >= count;
+		});
+		return listeningWorkers();
+	}
+
+	public JsonNode getJson(String path) {
+		Response response = get(this.port, path);
+		if (response.status() != 200) {
+			throw new IllegalStateException("GET " + path + " answered " + response.status() + ": " + response.body());
+		}
+		return json.readTree(response.body());
+	}
+
+	/** GET on a new connection, sent until the worker with the given pid answers. */
+	public JsonNode getJsonFrom(long workerPid, String path) {
+		for (int i = 0; i < 400; i++) {
+			JsonNode body = getJson(path);
+			if (body.get("pid").asLong() == workerPid) {
+				return body;
+			}
+		}
+		throw new IllegalStateException("Worker " + workerPid + " never answered " + path);
+	}
+
+	public void signal(String signal) throws IOException, InterruptedException {
+		signal(signal, this.process.pid());
+	}
+
+	public static void signal(String signal, long... pids) throws IOException, InterruptedException {
+		List<String> command = new ArrayList<>(List.of("kill", "-" + signal));
+		for (long pid : pids) {
+			command.add(String.valueOf(pid));
+		}
+		new ProcessBuilder(command).inheritIO().start().waitFor();
+	}
+
+	public int awaitExit(Duration timeout) throws InterruptedException {
+		if (!this.process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+			throw new IllegalStateException("Primary still running after " + timeout + ":\n" + log());
+		}
+		return this.process.exitValue();
+	}
+
+	@Override
+	public void close() {
+		this.process.toHandle().descendants().forEach(ProcessHandle::destroyForcibly);
+		this.process.destroyForcibly();
+	}
+
+	/** A plain HTTP/1.1 GET on a new connection, with {@code Connection: close}. */
+	public static Response get(int port, String path) {
+		try (Socket socket = new Socket()) {
+			socket.connect(new InetSocketAddress("127.0.0.1", port), 2000);
+			socket.setSoTimeout(30_000);
+			OutputStream out = socket.getOutputStream();
+			out.write(("GET " + path + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
+				.getBytes(StandardCharsets.US_ASCII));
+			out.flush();
+			InputStream in = socket.getInputStream();
+			String response = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+			int status = Integer.parseInt(response.substring(9, 12));
+			String head = response.substring(0, response.indexOf("\r\n\r\n"));
+			String body = response.substring(response.indexOf("\r\n\r\n") + 4);
+			if (head.toLowerCase().contains("transfer-encoding: chunked")) {
+				body = dechunk(body);
+			}
+			return new Response(status, body);
+		}
+		catch (IOException ex) {
+			throw new IllegalStateException("GET " + path + " on port " + port + " failed: " + ex.getMessage(), ex);
+		}
+	}
+
+	private static String dechunk(String chunked) {
+		StringBuilder body = new StringBuilder();
+		int index = 0;
+		while (index < chunked.length()) {
+			int lineEnd = chunked.indexOf("\r\n", index);
+			int size = Integer.parseInt(chunked.substring(index, lineEnd).trim(), 16);
+			if (size == 0) {
+				break;
+			}
+			body.append(chunked, lineEnd + 2, lineEnd + 2 + size);
+			index = lineEnd + 2 + size + 2;
+		}
+		return body.toString();
+	}
+
+	/** An HTTP response. */
+	public record Response(int status, String body) {
+	}
+
+}

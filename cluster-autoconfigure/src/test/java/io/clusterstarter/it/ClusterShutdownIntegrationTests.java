@@ -1,0 +1,97 @@
+package io.clusterstarter.it;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import io.clusterstarter.it.ClusterProcess.Response;
+import io.clusterstarter.it.ClusterProcess.Server;
+import io.clusterstarter.it.apps.servlet.ServletTestApplication;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * How a real cluster stops: gracefully on SIGTERM, at once when the primary is killed, and once
+ * when Ctrl-C reaches the primary and its workers together.
+ */
+class ClusterShutdownIntegrationTests {
+
+	@Test
+	void sigtermLetsInFlightRequestsCompleteThenExitsCleanly() throws Exception {
+		Path events = Files.createTempFile("cluster-events", ".txt");
+		try (ClusterProcess cluster = start("sigterm", "--cluster-test.events-file=" + events)) {
+			Map<Integer, Long> workers = cluster.awaitListening(2, Duration.ofSeconds(120));
+			Path ipcDirectory = Path.of(cluster.cluster().isEmpty() ? "" : ipcSocket(workers)).getParent();
+			CompletableFuture<Response> slow = CompletableFuture.supplyAsync(() -> ClusterProcess.get(cluster.port(),
+					"/slow?ms=3000"));
+			Thread.sleep(1000);
+			cluster.signal("TERM");
+			Response response = slow.get(30, TimeUnit.SECONDS);
+			assertThat(response.status()).isEqualTo(200);
+			assertThat(cluster.awaitExit(Duration.ofSeconds(45))).isZero();
+			assertThat(workers.values()).allSatisfy((pid) -> assertThat(ProcessHandle.of(pid)).isEmpty());
+			assertThat(Listeners.on(cluster.port())).isEmpty();
+			assertThat(ipcDirectory).doesNotExist();
+			List<String> lines = Files.readAllLines(events);
+			for (int id : workers.keySet()) {
+				assertThat(lines).containsSubsequence("listening " + id + " port=" + cluster.port() + " namespace=null",
+						"disconnect " + id, "exit " + id + " code=0 signal=none planned=true");
+			}
+			assertThat(lines).noneMatch((line) -> line.startsWith("fork 3"));
+		}
+	}
+
+	@Test
+	void workersFollowAPrimaryKilledWithSigkill() throws Exception {
+		try (ClusterProcess cluster = start("sigkill")) {
+			Map<Integer, Long> workers = cluster.awaitListening(2, Duration.ofSeconds(120));
+			cluster.signal("KILL");
+			cluster.awaitExit(Duration.ofSeconds(10));
+			await().atMost(Duration.ofSeconds(10))
+				.untilAsserted(() -> assertThat(workers.values()).allSatisfy((pid) -> assertThat(
+						ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)).isFalse()));
+			assertThat(Listeners.on(cluster.port())).isEmpty();
+		}
+	}
+
+	@Test
+	void ctrlCToTheWholeProcessGroupStopsTheClusterOnceWithoutRestarts() throws Exception {
+		Path events = Files.createTempFile("cluster-events", ".txt");
+		try (ClusterProcess cluster = start("sigint", "--cluster-test.events-file=" + events)) {
+			Map<Integer, Long> workers = cluster.awaitListening(2, Duration.ofSeconds(120));
+			long[] group = { cluster.pid(), workers.get(1), workers.get(2) };
+			ClusterProcess.signal("INT", group);
+			assertThat(cluster.awaitExit(Duration.ofSeconds(45))).isZero();
+			assertThat(workers.values()).allSatisfy((pid) -> assertThat(ProcessHandle.of(pid)).isEmpty());
+			assertThat(Files.readAllLines(events)).filteredOn((line) -> line.startsWith("fork ")).hasSize(2);
+			assertThat(cluster.log()).containsOnlyOnce("Received SIGINT; shutting down the cluster")
+				.doesNotContain("replacing it");
+		}
+	}
+
+	private static String ipcSocket(Map<Integer, Long> workers) throws IOException {
+		String environ = Files.readString(Path.of("/proc", String.valueOf(workers.get(1)), "environ"));
+		for (String entry : environ.split("\0")) {
+			if (entry.startsWith("CLUSTER_IPC_SOCKET=")) {
+				return entry.substring("CLUSTER_IPC_SOCKET=".length());
+			}
+		}
+		throw new IllegalStateException("No IPC socket in the worker's environment");
+	}
+
+	private static ClusterProcess start(String name, String... args) throws IOException {
+		List<String> arguments = new java.util.ArrayList<>(List.of("--cluster.workers=2",
+				"--management.endpoints.web.exposure.include=cluster"));
+		arguments.addAll(List.of(args));
+		return ClusterProcess.start(name, Server.TOMCAT, ServletTestApplication.class, List.of(), arguments,
+				ClusterProcess.freePort());
+	}
+
+}

@@ -1,0 +1,44 @@
+package io.clusterstarter.it;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import io.clusterstarter.it.ClusterProcess.Server;
+import io.clusterstarter.it.apps.reactive.ReactiveTestApplication;
+import io.clusterstarter.it.apps.servlet.ServletTestApplication;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Every supported embedded server shares the port: Jetty (servlet) and Reactor Netty (WebFlux)
+ * here; Tomcat throughout the other tests.
+ */
+class ServerPortSharingIntegrationTests {
+
+	@ParameterizedTest
+	@EnumSource(value = Server.class, names = { "JETTY", "NETTY" })
+	void workersShareThePortAndStopGracefully(Server server) throws Exception {
+		Class<?> application = (server == Server.NETTY) ? ReactiveTestApplication.class : ServletTestApplication.class;
+		try (ClusterProcess cluster = ClusterProcess.start(server.name().toLowerCase(), server, application, List.of(),
+				List.of("--cluster.workers=2", "--management.endpoints.web.exposure.include=cluster"),
+				ClusterProcess.freePort())) {
+			Map<Integer, Long> workers = cluster.awaitListening(2, Duration.ofSeconds(120));
+			assertThat(Listeners.on(cluster.port())).containsExactlyInAnyOrderElementsOf(workers.values());
+			Map<Long, Integer> counts = new HashMap<>();
+			for (int i = 0; i < 200; i++) {
+				counts.merge(cluster.getJson("/").get("pid").asLong(), 1, Integer::sum);
+			}
+			assertThat(counts.keySet()).containsExactlyInAnyOrderElementsOf(workers.values());
+			assertThat(counts.values()).allSatisfy((count) -> assertThat(count).isGreaterThanOrEqualTo(50));
+			assertThat(cluster.log()).contains(server == Server.JETTY ? "Jetty started" : "Netty started");
+			cluster.signal("TERM");
+			assertThat(cluster.awaitExit(Duration.ofSeconds(45))).isZero();
+			assertThat(Listeners.on(cluster.port())).isEmpty();
+		}
+	}
+
+}

@@ -1,0 +1,92 @@
+package io.clusterstarter.it.apps.common;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import io.clusterstarter.Cluster;
+import io.clusterstarter.CurrentWorker;
+import io.clusterstarter.event.PrimaryMessageEvent;
+
+import org.springframework.context.event.EventListener;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * Endpoints through which tests look inside a worker and drive the primary.
+ */
+@RestController
+class TestController {
+
+	private final Cluster cluster;
+
+	private volatile CompletableFuture<String> reply = new CompletableFuture<>();
+
+	TestController(Cluster cluster) {
+		this.cluster = cluster;
+	}
+
+	@GetMapping("/")
+	Map<String, Object> whoAmI() {
+		Map<String, Object> body = new LinkedHashMap<>();
+		body.put("pid", ProcessHandle.current().pid());
+		body.put("worker", this.cluster.worker().map(CurrentWorker::id).orElse(null));
+		body.put("slot", this.cluster.worker().map(CurrentWorker::slot).orElse(null));
+		body.put("processors", Runtime.getRuntime().availableProcessors());
+		return body;
+	}
+
+	@GetMapping("/slow")
+	Map<String, Object> slow(@RequestParam long ms) throws InterruptedException {
+		Thread.sleep(ms);
+		return whoAmI();
+	}
+
+	@GetMapping("/env")
+	Map<String, Object> env(@RequestParam String name) {
+		Map<String, Object> body = whoAmI();
+		body.put("value", System.getenv(name));
+		return body;
+	}
+
+	@GetMapping("/prop")
+	Map<String, Object> prop(@RequestParam String name) {
+		Map<String, Object> body = whoAmI();
+		String value = System.getProperty(name);
+		body.put("value", value);
+		body.put("length", (value != null) ? value.length() : -1);
+		return body;
+	}
+
+	@GetMapping("/echo")
+	Map<String, Object> echo(@RequestParam String text) throws Exception {
+		this.reply = new CompletableFuture<>();
+		CurrentWorker worker = this.cluster.worker().orElseThrow();
+		worker.send(Map.of("echo", text));
+		Map<String, Object> body = whoAmI();
+		body.put("reply", this.reply.get(10, TimeUnit.SECONDS));
+		return body;
+	}
+
+	@GetMapping("/primary/fork")
+	Map<String, Object> fork(@RequestParam String env) {
+		String[] pair = env.split("=", 2);
+		this.cluster.worker().orElseThrow().send(Map.of("cmd", "fork", "env", Map.of(pair[0], pair[1])));
+		return whoAmI();
+	}
+
+	@GetMapping("/primary/setup")
+	Map<String, Object> setup(@RequestParam String execArgv) {
+		this.cluster.worker().orElseThrow().send(Map.of("cmd", "setup", "execArgv", List.of(execArgv)));
+		return whoAmI();
+	}
+
+	@EventListener
+	void onPrimaryMessage(PrimaryMessageEvent event) {
+		this.reply.complete(event.getMessage().payload().get("reply").asString());
+	}
+
+}

@@ -1,0 +1,197 @@
+package io.clusterstarter.primary;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import io.clusterstarter.ClusterSettings;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
+
+/**
+ * Tests for {@link WorkerCommand}: every launch shape, and what a worker inherits.
+ */
+class WorkerCommandTests {
+
+	@TempDir
+	Path directory;
+
+	private final ClusterSettings noSettings = ClusterSettings.builder().build();
+
+	@Test
+	void jarLaunchIsRepeatedWithTheSameJar() throws IOException {
+		JvmLaunch launch = launch(List.of("-Xmx256m"), Map.of(), "/apps/app.jar --server.port=9000", "/apps/app.jar",
+				null, List.of("--server.port=9000"));
+		assertThat(command(launch, this.noSettings, 1)).containsExactly("/java", "-Xmx256m", "-jar", "/apps/app.jar",
+				"--server.port=9000");
+	}
+
+	@Test
+	void classPathLaunchIsRepeatedWithTheSameClassPathAndMainClass() throws IOException {
+		String classPath = String.join(File.pathSeparator, "/a/classes", "/a/lib/x.jar");
+		JvmLaunch launch = launch(List.of(), Map.of(), "com.example.Main a b", classPath, "com.example.Main",
+				List.of("a", "b"));
+		assertThat(command(launch, this.noSettings, 1)).containsExactly("/java", "-cp", classPath, "com.example.Main",
+				"a", "b");
+	}
+
+	@Test
+	void classPathLaunchThroughBootsLauncherKeepsTheLauncher() throws IOException {
+		JvmLaunch launch = launch(List.of(), Map.of(), "org.springframework.boot.loader.launch.JarLauncher", "app.jar",
+				"com.example.Main", List.of());
+		assertThat(command(launch, this.noSettings, 1)).containsExactly("/java", "-cp", "app.jar",
+				"org.springframework.boot.loader.launch.JarLauncher");
+	}
+
+	@Test
+	void missingLauncherCommandFallsBackToTheApplicationsMainClass() throws IOException {
+		JvmLaunch launch = launch(List.of(), Map.of(), null, "/classes", "com.example.Main", List.of());
+		assertThat(command(launch, this.noSettings, 1)).containsExactly("/java", "-cp", "/classes", "com.example.Main");
+	}
+
+	@Test
+	void noMainClassAtAllIsAnError() {
+		JvmLaunch launch = launch(List.of(), Map.of(), null, "/classes", null, List.of());
+		assertThatIllegalStateException().isThrownBy(() -> command(launch, this.noSettings, 1))
+			.withMessageContaining("no main class");
+	}
+
+	@Test
+	void moduleLaunchIsRepeatedWithTheSameModulePathAndModule() throws IOException {
+		JvmLaunch launch = new JvmLaunch("/java", List.of("-Djdk.module.main=app", "-Xss1m"), Map.of(),
+				"app/com.example.Main", "", "/mods", "app", "com.example.Main", List.of("x"));
+		assertThat(command(launch, this.noSettings, 1)).containsExactly("/java", "-Xss1m", "-p", "/mods", "-m",
+				"app/com.example.Main", "x");
+	}
+
+	@Test
+	void mavenAndIdeLaunchesAreClassPathLaunches() throws IOException {
+		// spring-boot:run and IDEs start 'java [agent] -cp <long class path> Main'
+		JvmLaunch launch = launch(List.of("-javaagent:/ide/agent.jar=1234", "-Dfile.encoding=UTF-8"), Map.of(),
+				"com.example.Main", "/p/target/classes:/repo/a.jar", "com.example.Main", List.of());
+		assertThat(command(launch, this.noSettings, 1)).containsExactly("/java", "-javaagent:/ide/agent.jar=1234",
+				"-Dfile.encoding=UTF-8", "-cp", "/p/target/classes:/repo/a.jar", "com.example.Main");
+	}
+
+	@Test
+	void settingsAddJvmOptionsAndArgumentsAfterThePrimarysOwn() throws IOException {
+		JvmLaunch launch = launch(List.of("-Xmx1g"), Map.of(), "app.jar x", "app.jar", null, List.of("x"));
+		ClusterSettings settings = ClusterSettings.builder()
+			.execArgv(List.of("-Xmx256m", "-Dworker=true"))
+			.args(List.of("--y"))
+			.build();
+		assertThat(command(launch, settings, 1)).containsExactly("/java", "-Xmx1g", "-Xmx256m", "-Dworker=true", "-jar",
+				"app.jar", "x", "--y");
+	}
+
+	@Test
+	void optionsFromEnvironmentVariablesAreNotCopiedBecauseTheWorkerInheritsThem() throws IOException {
+		Map<String, String> env = Map.of("JAVA_TOOL_OPTIONS", "-Dtool=1 -javaagent:/agent.jar", "JDK_JAVA_OPTIONS",
+				"-Djdk=\"two words\"", "_JAVA_OPTIONS", "-Dlast=1");
+		JvmLaunch launch = launch(List.of("-Dtool=1", "-javaagent:/agent.jar", "-Djdk=two words", "-Xmx64m", "-Dlast=1"),
+				env, "app.jar", "app.jar", null, List.of());
+		WorkerCommand command = WorkerCommand.create(launch, this.noSettings, 1, 0, Map.of(), this.directory);
+		assertThat(command.command()).containsExactly("/java", "-Xmx64m", "-jar", "app.jar");
+		assertThat(command.environment()).doesNotContainKeys("JAVA_TOOL_OPTIONS", "JDK_JAVA_OPTIONS", "_JAVA_OPTIONS");
+	}
+
+	@Test
+	void listeningDebugAgentMovesToPortPlusWorkerId() throws IOException {
+		JvmLaunch launch = launch(List.of("-agentlib:jdwp=transport=dt_socket,server=y,suspend=n,address=*:5005",
+				"-Xrunjdwp:transport=dt_socket,address=8000,server=y"), Map.of(), "app.jar", "app.jar", null,
+				List.of());
+		assertThat(command(launch, this.noSettings, 3)).contains(
+				"-agentlib:jdwp=transport=dt_socket,server=y,suspend=n,address=*:5008",
+				"-Xrunjdwp:transport=dt_socket,address=8003,server=y");
+	}
+
+	@Test
+	void debugAgentThatConnectsOutOrPicksItsOwnPortIsKept() throws IOException {
+		List<String> options = List.of("-agentlib:jdwp=transport=dt_socket,server=n,address=ide:5005",
+				"-agentlib:jdwp=transport=dt_socket,server=y,address=localhost:0");
+		JvmLaunch launch = launch(options, Map.of(), "app.jar", "app.jar", null, List.of());
+		assertThat(command(launch, this.noSettings, 2)).containsSubsequence(options);
+	}
+
+	@Test
+	void debugAgentInJavaToolOptionsMovesInTheWorkersEnvironment() throws IOException {
+		String agent = "-agentlib:jdwp=transport=dt_socket,server=y,suspend=n,address=5005";
+		JvmLaunch launch = launch(List.of(agent), Map.of("JAVA_TOOL_OPTIONS", agent), "app.jar", "app.jar", null,
+				List.of());
+		WorkerCommand command = WorkerCommand.create(launch, this.noSettings, 2, 0, Map.of(), this.directory);
+		assertThat(command.command()).containsExactly("/java", "-jar", "app.jar");
+		assertThat(command.environment()).containsEntry("JAVA_TOOL_OPTIONS",
+				"-agentlib:jdwp=transport=dt_socket,server=y,suspend=n,address=5007");
+	}
+
+	@Test
+	void jmxRemotePortsMoveToPortPlusWorkerId() throws IOException {
+		JvmLaunch launch = launch(List.of("-Dcom.sun.management.jmxremote.port=9010",
+				"-Dcom.sun.management.jmxremote.rmi.port=9011"), Map.of(), "app.jar", "app.jar", null, List.of());
+		assertThat(command(launch, this.noSettings, 4)).contains("-Dcom.sun.management.jmxremote.port=9014",
+				"-Dcom.sun.management.jmxremote.rmi.port=9015");
+	}
+
+	@Test
+	void processorShareIsAddedUnlessTheOptionsSetOne() throws IOException {
+		JvmLaunch launch = launch(List.of(), Map.of(), "app.jar", "app.jar", null, List.of());
+		assertThat(WorkerCommand.create(launch, this.noSettings, 1, 2, Map.of(), this.directory).command())
+			.contains("-XX:ActiveProcessorCount=2");
+		ClusterSettings pinned = ClusterSettings.builder().execArgv(List.of("-XX:ActiveProcessorCount=4")).build();
+		assertThat(WorkerCommand.create(launch, pinned, 1, 2, Map.of(), this.directory).command())
+			.contains("-XX:ActiveProcessorCount=4")
+			.doesNotContain("-XX:ActiveProcessorCount=2");
+	}
+
+	@Test
+	void longCommandGoesThroughAnArgFile() throws IOException {
+		String classPath = "/repo/" + "x".repeat(WorkerCommand.ARGFILE_THRESHOLD) + ".jar";
+		JvmLaunch launch = launch(List.of("-Dwith=\"quotes\" and \\backslash"), Map.of(), "com.example.Main",
+				classPath, null, List.of("arg with space"));
+		List<String> command = command(launch, this.noSettings, 7);
+		assertThat(command).hasSize(2);
+		assertThat(command.get(1)).startsWith("@");
+		Path argFile = Path.of(command.get(1).substring(1));
+		assertThat(argFile).hasParent(this.directory);
+		assertThat(Files.readAllLines(argFile)).containsExactly("\"-Dwith=\\\"quotes\\\" and \\\\backslash\"",
+				"\"-cp\"", "\"" + classPath + "\"", "\"com.example.Main\"", "\"arg with space\"");
+	}
+
+	@Test
+	void environmentCarriesSettingsAndWorkerVariables() throws IOException {
+		JvmLaunch launch = launch(List.of(), Map.of(), "app.jar", "app.jar", null, List.of());
+		WorkerCommand command = WorkerCommand.create(launch, this.noSettings, 1, 0,
+				Map.of("A", "1", "CLUSTER_WORKER_ID", "1"), this.directory);
+		assertThat(command.environment()).containsEntry("A", "1").containsEntry("CLUSTER_WORKER_ID", "1");
+	}
+
+	@Test
+	void workerLogFileIsNamedAfterTheSlot() {
+		assertThat(PrimaryCluster.workerLogFile("logs/app.log", 1)).isEqualTo(Path.of("logs/app-worker-1.log").toString());
+		assertThat(PrimaryCluster.workerLogFile("app", 0)).isEqualTo("app-worker-0");
+	}
+
+	@Test
+	void signalIsInferredFromTheExitCode() {
+		assertThat(PrimaryCluster.signalName(137)).isEqualTo("SIGKILL");
+		assertThat(PrimaryCluster.signalName(143)).isEqualTo("SIGTERM");
+		assertThat(PrimaryCluster.signalName(1)).isNull();
+		assertThat(PrimaryCluster.signalName(0)).isNull();
+	}
+
+	private List<String> command(JvmLaunch launch, ClusterSettings settings, int id) throws IOException {
+		return WorkerCommand.create(launch, settings, id, 0, Map.of(), this.directory).command();
+	}
+
+	private static JvmLaunch launch(List<String> options, Map<String, String> env, String javaCommand,
+			String classPath, String mainClass, List<String> args) {
+		return new JvmLaunch("/java", options, env, javaCommand, classPath, null, null, mainClass, args);
+	}
+
+}

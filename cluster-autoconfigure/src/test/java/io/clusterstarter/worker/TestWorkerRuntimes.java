@@ -1,0 +1,17 @@
+package io.clusterstarter.worker;
+
+import java.nio.file.Path;
+
+/**
+ * Creates unconnected {@link WorkerRuntime worker runtimes} for tests in other packages.
+ */
+public final class TestWorkerRuntimes {
+
+	private TestWorkerRuntimes() {
+	}
+
+	public static WorkerRuntime unconnected(int id, int slot) {
+		return new WorkerRuntime(id, slot, Path.of("/nonexistent/primary.sock"), "token", 1024 * 1024);
+	}
+
+}
