@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
 # Throughput of the sample app's GET / with wrk: one plain JVM (cluster.enabled=false) against a
 # cluster of N workers, run alternately on the same machine, with the ratio cluster / plain.
+# Besides requests/s it prints the server's CPU time per request (all its processes, from
+# /proc), which varies far less than requests/s on a machine shared with other guests.
 #
-#   benchmarks/throughput.sh                 # 2 workers, 2 rounds of 20 s each
+#   benchmarks/throughput.sh                 # 2 workers, 3 rounds of 20 s each
 #   WORKERS=4 DURATION=30 ROUNDS=3 CONNECTIONS=64 benchmarks/throughput.sh
+#   EXTRA_CLUSTER_ARGS="--cluster.share-processors=false" benchmarks/throughput.sh
 #
 # Needs: a built sample (./mvnw -B -q -DskipTests package); wrk and bc are installed with apt-get
 # when missing.
@@ -13,10 +16,11 @@ cd "$(dirname "$0")/.."
 WORKERS=${WORKERS:-2}
 DURATION=${DURATION:-20}
 WARMUP=${WARMUP:-10}
-ROUNDS=${ROUNDS:-2}
+ROUNDS=${ROUNDS:-3}
 CONNECTIONS=${CONNECTIONS:-64}
 THREADS=${THREADS:-2}
 JAR=${JAR:-sample-app/target/sample-app.jar}
+EXTRA_CLUSTER_ARGS=${EXTRA_CLUSTER_ARGS:-}
 
 missing=()
 for tool in wrk bc curl; do command -v "$tool" >/dev/null 2>&1 || missing+=("$tool"); done
@@ -34,7 +38,10 @@ server=""
 cleanup() { [[ -n $server ]] && kill -9 $server $(descendants "$server") 2>/dev/null || true; }
 trap cleanup EXIT
 
-# $1: label; remaining: extra arguments for the application. Prints "requests/s rss_mb".
+clock_ticks=$(getconf CLK_TCK)
+cpu_ticks() { local total=0; for p in "$@"; do total=$((total + $(awk '{print $14 + $15}' "/proc/$p/stat" 2>/dev/null || echo 0))); done; echo "$total"; }
+
+# $1: label; remaining: extra arguments for the application. Prints "requests/s rss_mb cpu_us_per_request".
 measure() {
 	local label=$1; shift
 	local port; port=$(free_port)
@@ -49,23 +56,31 @@ measure() {
 		until [[ $(curl -s "http://127.0.0.1:$port/actuator/cluster" | grep -o '"listening"' | wc -l) -ge $WORKERS ]]; do sleep 0.5; done
 	fi
 	wrk -t"$THREADS" -c"$CONNECTIONS" -d"${WARMUP}s" "http://127.0.0.1:$port/" >/dev/null
-	local rps; rps=$(wrk -t"$THREADS" -c"$CONNECTIONS" -d"${DURATION}s" "http://127.0.0.1:$port/" | awk '/Requests\/sec/ {print $2}')
-	local rss; rss=$(rss_mb "$server" $(descendants "$server"))
+	local pids; pids="$server $(descendants "$server")"
+	local before; before=$(cpu_ticks $pids)
+	local out; out=$(wrk -t"$THREADS" -c"$CONNECTIONS" -d"${DURATION}s" "http://127.0.0.1:$port/")
+	local after; after=$(cpu_ticks $pids)
+	local rps; rps=$(awk '/Requests\/sec/ {print $2}' <<<"$out")
+	local requests; requests=$(awk '/requests in/ {print $1}' <<<"$out")
+	local cpu_us; cpu_us=$(echo "($after - $before) * 1000000 / $clock_ticks / $requests" | bc -l)
+	local rss; rss=$(rss_mb $pids)
 	kill -TERM "$server"; wait "$server" 2>/dev/null || true; server=""
-	echo "$rps $rss"
+	echo "$rps $rss $cpu_us"
 }
 
 echo "machine: $(nproc) cpus, $(uname -r), $(java -version 2>&1 | head -1)"
+echo "cluster: $WORKERS workers ${EXTRA_CLUSTER_ARGS:-(defaults)}"
 echo "wrk: $THREADS threads, $CONNECTIONS connections, ${WARMUP}s warm-up, ${DURATION}s measured, $ROUNDS rounds"
-plain_total=0 cluster_total=0
+ratios=() cpu_ratios=()
 for round in $(seq 1 "$ROUNDS"); do
-	read -r plain plain_rss < <(measure plain --cluster.enabled=false)
-	read -r cluster cluster_rss < <(measure cluster --cluster.workers="$WORKERS")
-	printf 'round %d: plain %10.0f req/s (%4d MB RSS)   cluster of %d %10.0f req/s (%4d MB RSS, primary included)   ratio %.3f\n' \
-		"$round" "$plain" "$plain_rss" "$WORKERS" "$cluster" "$cluster_rss" "$(echo "$cluster / $plain" | bc -l)"
-	plain_total=$(echo "$plain_total + $plain" | bc -l)
-	cluster_total=$(echo "$cluster_total + $cluster" | bc -l)
+	read -r plain plain_rss plain_cpu < <(measure plain --cluster.enabled=false)
+	read -r cluster cluster_rss cluster_cpu < <(measure cluster --cluster.workers="$WORKERS" $EXTRA_CLUSTER_ARGS)
+	ratio=$(echo "$cluster / $plain" | bc -l)
+	cpu_ratio=$(echo "$plain_cpu / $cluster_cpu" | bc -l)
+	ratios+=("$ratio") cpu_ratios+=("$cpu_ratio")
+	printf 'round %d: plain %6.0f req/s %4.0f us CPU/req %4d MB | cluster %6.0f req/s %4.0f us CPU/req %4d MB | ratio %.3f req/s, %.3f CPU efficiency\n' \
+		"$round" "$plain" "$plain_cpu" "$plain_rss" "$cluster" "$cluster_cpu" "$cluster_rss" "$ratio" "$cpu_ratio"
 done
-printf 'mean:    plain %10.0f req/s   cluster of %d %10.0f req/s   ratio %.3f\n' \
-	"$(echo "$plain_total / $ROUNDS" | bc -l)" "$WORKERS" "$(echo "$cluster_total / $ROUNDS" | bc -l)" \
-	"$(echo "$cluster_total / $plain_total" | bc -l)"
+median() { printf '%s\n' "$@" | sort -g | awk '{v[NR]=$1} END {print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2}'; }
+printf 'median of %d rounds: cluster/plain requests/s %.3f, CPU efficiency (plain CPU/req / cluster CPU/req) %.3f\n' \
+	"$ROUNDS" "$(median "${ratios[@]}")" "$(median "${cpu_ratios[@]}")"

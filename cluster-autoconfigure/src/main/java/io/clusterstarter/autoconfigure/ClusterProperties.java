@@ -68,6 +68,13 @@ public class ClusterProperties {
 	private boolean shareProcessors = true;
 
 	/**
+	 * How worker JVMs are placed on processors. 'spread' pins each worker to its own share of the
+	 * processors the primary may use (Linux, with taskset), which suits a host dedicated to the
+	 * cluster.
+	 */
+	private CpuAffinity cpuAffinity = CpuAffinity.NONE;
+
+	/**
 	 * Time the primary gives workers to finish in-flight requests on shutdown before it kills
 	 * them.
 	 */
@@ -131,6 +138,14 @@ public class ClusterProperties {
 
 	public void setShareProcessors(boolean shareProcessors) {
 		this.shareProcessors = shareProcessors;
+	}
+
+	public CpuAffinity getCpuAffinity() {
+		return this.cpuAffinity;
+	}
+
+	public void setCpuAffinity(CpuAffinity cpuAffinity) {
+		this.cpuAffinity = cpuAffinity;
 	}
 
 	public Duration getShutdownTimeout() {
@@ -231,6 +246,23 @@ public class ClusterProperties {
 			.env(this.env)
 			.silent(this.silent)
 			.build();
+	}
+
+	/**
+	 * How worker JVMs are placed on processors.
+	 */
+	public enum CpuAffinity {
+
+		/**
+		 * Leave placement to the operating system.
+		 */
+		NONE,
+
+		/**
+		 * Pin each worker to its own share of the processors the primary may use.
+		 */
+		SPREAD
+
 	}
 
 	/**

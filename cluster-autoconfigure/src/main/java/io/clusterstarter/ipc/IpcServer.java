@@ -220,7 +220,10 @@ public class IpcServer implements AutoCloseable {
 	 * Stop accepting, close the socket and remove the directory.
 	 */
 	@Override
-	public void close() {
+	public synchronized void close() {
+		if (this.closed) {
+			return;
+		}
 		this.closed = true;
 		this.timer.shutdownNow();
 		try {

@@ -135,7 +135,7 @@ public class PrimaryCluster implements Cluster, IpcServer.Authenticator {
 	public void start() throws IOException {
 		this.ipc = new IpcServer(this.codec, this);
 		onLoop(() -> {
-			this.publisher.publishEvent(new ClusterSetupEvent(this, this.settings));
+			publish(new ClusterSetupEvent(this, this.settings));
 			for (int slot = 0; slot < this.options.workers(); slot++) {
 				forkInSlot(slot, Map.of());
 			}
@@ -172,7 +172,7 @@ public class PrimaryCluster implements Cluster, IpcServer.Authenticator {
 	public void setupPrimary(ClusterSettings changes) {
 		onLoop(() -> {
 			this.settings = this.settings.merge(changes);
-			this.publisher.publishEvent(new ClusterSetupEvent(this, this.settings));
+			publish(new ClusterSetupEvent(this, this.settings));
 			return null;
 		});
 	}
@@ -320,8 +320,10 @@ public class PrimaryCluster implements Cluster, IpcServer.Authenticator {
 		}
 		Process process;
 		try {
+			String cpus = (this.options.affinity() != null)
+					? this.options.affinity().forSlot(slot, this.options.workers()) : null;
 			WorkerCommand command = WorkerCommand.create(this.launch, current, id, this.options.processorsPerWorker(),
-					env, this.ipc.directory());
+					cpus, env, this.ipc.directory());
 			ProcessBuilder builder = new ProcessBuilder(command.command());
 			builder.environment().putAll(command.environment());
 			if (command.workingDirectory() != null) {
@@ -343,9 +345,22 @@ public class PrimaryCluster implements Cluster, IpcServer.Authenticator {
 		ManagedWorker worker = new ManagedWorker(id, slot, token, process, this.codec, this);
 		this.workers.put(id, worker);
 		logger.debug("Forked " + worker + " in slot " + slot);
-		this.publisher.publishEvent(new WorkerForkEvent(worker));
-		process.onExit().thenRun(() -> this.loop.execute(() -> exited(worker)));
+		publish(new WorkerForkEvent(worker));
+		process.onExit().thenRun(() -> later(() -> exited(worker)));
 		return worker;
+	}
+
+	/**
+	 * Publish an event to the primary's listeners. A listener that throws is logged, never
+	 * allowed to stop the cluster from replacing or tracking its workers.
+	 */
+	private void publish(Object event) {
+		try {
+			this.publisher.publishEvent(event);
+		}
+		catch (RuntimeException ex) {
+			logger.error("A listener failed on " + event.getClass().getSimpleName(), ex);
+		}
 	}
 
 	static String workerLogFile(String logFile, int slot) {
@@ -382,7 +397,7 @@ public class PrimaryCluster implements Cluster, IpcServer.Authenticator {
 
 	@Override
 	public void connected(int id, IpcConnection connection) {
-		this.loop.execute(() -> {
+		later(() -> {
 			ManagedWorker worker = this.workers.get(id);
 			if (worker == null || worker.connection() != null) {
 				connection.close();
@@ -390,7 +405,7 @@ public class PrimaryCluster implements Cluster, IpcServer.Authenticator {
 			}
 			worker.connection(connection);
 			worker.advance(WorkerState.ONLINE);
-			this.publisher.publishEvent(new WorkerOnlineEvent(worker));
+			publish(new WorkerOnlineEvent(worker));
 			if (worker.state() == WorkerState.DISCONNECTING) {
 				// Disconnected while booting: pass the request on now that it can be delivered
 				connection.send(new IpcMessage.Disconnect());
@@ -400,7 +415,7 @@ public class PrimaryCluster implements Cluster, IpcServer.Authenticator {
 
 	@Override
 	public void received(int id, IpcMessage message) {
-		this.loop.execute(() -> {
+		later(() -> {
 			ManagedWorker worker = this.workers.get(id);
 			if (worker != null) {
 				handle(worker, message);
@@ -413,7 +428,7 @@ public class PrimaryCluster implements Cluster, IpcServer.Authenticator {
 			if (listening.namespace() == null) {
 				worker.advance(WorkerState.LISTENING);
 			}
-			this.publisher.publishEvent(
+			publish(
 					new WorkerListeningEvent(worker, listening.address(), listening.port(), listening.namespace()));
 			logSummaryWhenUp();
 		}
@@ -433,8 +448,7 @@ public class PrimaryCluster implements Cluster, IpcServer.Authenticator {
 			answer(worker, request);
 		}
 		else if (message instanceof IpcMessage.UserMessage user) {
-			this.publisher
-				.publishEvent(new WorkerMessageEvent(worker, new ClusterMessage(user.payload(), this.codec::fromTree)));
+			publish(new WorkerMessageEvent(worker, new ClusterMessage(user.payload(), this.codec::fromTree)));
 		}
 		else {
 			logger.warn("Dropped an unexpected " + message.getClass().getSimpleName() + " from " + worker);
@@ -475,7 +489,7 @@ public class PrimaryCluster implements Cluster, IpcServer.Authenticator {
 
 	@Override
 	public void closed(int id) {
-		this.loop.execute(() -> {
+		later(() -> {
 			ManagedWorker worker = this.workers.get(id);
 			if (worker != null) {
 				channelClosed(worker);
@@ -494,7 +508,7 @@ public class PrimaryCluster implements Cluster, IpcServer.Authenticator {
 		}
 		if (worker.claimDisconnectEvent()) {
 			worker.advance(WorkerState.DISCONNECTING);
-			this.publisher.publishEvent(new WorkerDisconnectEvent(worker));
+			publish(new WorkerDisconnectEvent(worker));
 		}
 	}
 
@@ -504,7 +518,7 @@ public class PrimaryCluster implements Cluster, IpcServer.Authenticator {
 		this.workers.remove(worker.id());
 		int code = worker.javaProcess().exitValue();
 		String signal = signalName(code);
-		this.publisher.publishEvent(new WorkerExitEvent(worker, code, signal, worker.exitedAfterDisconnect()));
+		publish(new WorkerExitEvent(worker, code, signal, worker.exitedAfterDisconnect()));
 		if (shouldReplace(worker, code)) {
 			replace(worker, code, signal);
 		}
@@ -531,17 +545,12 @@ public class PrimaryCluster implements Cluster, IpcServer.Authenticator {
 		logger.warn(worker + " exited unexpectedly with code " + code + ((signal != null) ? " (" + signal + ")" : "")
 				+ "; replacing it in slot " + slot + " in " + delayMillis + " ms");
 		this.pendingSlots.add(slot);
-		this.loop.schedule(() -> {
+		this.loop.schedule(() -> later(() -> {
 			this.pendingSlots.remove(slot);
 			if (!this.stopping) {
-				try {
-					forkInSlot(slot, Map.of());
-				}
-				catch (RuntimeException ex) {
-					logger.error("Could not replace " + worker, ex);
-				}
+				forkInSlot(slot, Map.of());
 			}
-		}, delayMillis, TimeUnit.MILLISECONDS);
+		}), delayMillis, TimeUnit.MILLISECONDS);
 	}
 
 	static String signalName(int exitCode) {
@@ -562,6 +571,26 @@ public class PrimaryCluster implements Cluster, IpcServer.Authenticator {
 			case 15 -> "SIGTERM";
 			default -> "signal " + (exitCode - 128);
 		};
+	}
+
+	/**
+	 * Run on the event loop without waiting. A task that fails is logged: the executor would
+	 * otherwise keep the exception in a future nobody reads.
+	 */
+	private void later(Runnable task) {
+		try {
+			this.loop.execute(() -> {
+				try {
+					task.run();
+				}
+				catch (RuntimeException ex) {
+					logger.error("Cluster event loop task failed", ex);
+				}
+			});
+		}
+		catch (java.util.concurrent.RejectedExecutionException ex) {
+			// Shut down: nothing is tracked any more
+		}
 	}
 
 	/**

@@ -10,10 +10,12 @@ import java.time.Instant;
  * @param managementPort the shared port for a separate management server, or {@code null}
  * @param logFile the application's log file, or {@code null} when it does not log to a file
  * @param processorsPerWorker the processor count each worker is given, or 0 for the JVM's own
+ * @param affinity the processors to split between slots, or {@code null} to leave placement to
+ * the operating system
  * @param jvmStartTime when the primary JVM started, for the start-up summary
  * @author cluster-spring-boot-starter
  */
 public record PrimaryOptions(int workers, Integer port, Integer managementPort, String logFile,
-		int processorsPerWorker, Instant jvmStartTime) {
+		int processorsPerWorker, CpuAffinity affinity, Instant jvmStartTime) {
 
 }

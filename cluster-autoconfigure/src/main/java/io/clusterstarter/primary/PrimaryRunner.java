@@ -74,7 +74,7 @@ public final class PrimaryRunner {
 	 */
 	public int run() {
 		this.properties.validate();
-		checkPlatform();
+		checkPlatform(System.getProperty("os.name", ""));
 		int processors = Runtime.getRuntime().availableProcessors();
 		int workers = this.properties.resolveWorkers(processors);
 		boolean web = this.application.getWebApplicationType() != WebApplicationType.NONE;
@@ -101,7 +101,7 @@ public final class PrimaryRunner {
 			}
 			int share = this.properties.isShareProcessors() ? Math.max(1, (processors + workers - 1) / workers) : 0;
 			PrimaryOptions options = new PrimaryOptions(workers, port, managementPort,
-					this.environment.getProperty("logging.file.name"), share,
+					this.environment.getProperty("logging.file.name"), share, cpuAffinity(),
 					Instant.ofEpochMilli(ManagementFactory.getRuntimeMXBean().getStartTime()));
 			return runCluster(options);
 		}
@@ -120,8 +120,27 @@ public final class PrimaryRunner {
 		}
 	}
 
-	private void checkPlatform() {
-		String os = System.getProperty("os.name", "").toLowerCase();
+	private CpuAffinity cpuAffinity() {
+		if (this.properties.getCpuAffinity() != ClusterProperties.CpuAffinity.SPREAD) {
+			return null;
+		}
+		CpuAffinity affinity = CpuAffinity.ofCurrentProcess();
+		if (affinity == null || !isOnPath("taskset")) {
+			throw new ClusterConfigurationException(
+					"cluster.cpu-affinity=spread pins workers with Linux's taskset, which is not available here.",
+					"Install taskset (util-linux) or set 'cluster.cpu-affinity=none'.");
+		}
+		return affinity;
+	}
+
+	private static boolean isOnPath(String command) {
+		String path = System.getenv("PATH");
+		return path != null && Arrays.stream(path.split(java.io.File.pathSeparator))
+			.anyMatch((directory) -> java.nio.file.Files.isExecutable(java.nio.file.Path.of(directory, command)));
+	}
+
+	static void checkPlatform(String osName) {
+		String os = osName.toLowerCase();
 		if (os.startsWith("windows")) {
 			throw new ClusterConfigurationException(
 					"Cluster mode shares one port between worker JVMs with SO_REUSEPORT, which Windows does not support.",
@@ -136,6 +155,10 @@ public final class PrimaryRunner {
 	private int runCluster(PrimaryOptions options) {
 		JvmLaunch launch = JvmLaunch.current(this.args, this.application.getMainApplicationClass());
 		PrimaryCluster cluster = new PrimaryCluster(this.properties, launch, options);
+		// Created before anything is forked: a primary component that cannot be created is
+		// reported like any other start-up failure
+		AnnotationConfigApplicationContext context = createPrimaryContext(cluster);
+		cluster.setEventPublisher(context);
 		this.cluster = cluster;
 		Thread safetyNet = new Thread(cluster::killAll, "cluster-primary-exit");
 		Runtime.getRuntime().addShutdownHook(safetyNet);
@@ -143,8 +166,7 @@ public final class PrimaryRunner {
 		logger.info("Starting cluster primary (pid " + ProcessHandle.current().pid() + ") for "
 				+ describeApplication() + ": forking " + options.workers() + " worker"
 				+ ((options.workers() != 1) ? "s" : "") + ((options.port() != null) ? " on port " + options.port() : ""));
-		try (AnnotationConfigApplicationContext context = createPrimaryContext(cluster)) {
-			cluster.setEventPublisher(context);
+		try (context) {
 			cluster.start();
 			this.stopRequested.await();
 			int killed = cluster.shutdown();

@@ -36,6 +36,7 @@ public record WorkerCommand(List<String> command, Map<String, String> environmen
 	 * @param settings the cluster settings
 	 * @param workerId the worker id
 	 * @param processors the processor count to give the worker, or 0 to leave the JVM's own
+	 * @param cpus the processors to pin the worker to ({@code taskset} list), or {@code null}
 	 * @param env the environment for this worker (settings and per-fork variables merged, plus
 	 * the cluster's own variables)
 	 * @param argFileDirectory where to write an {@code @argfile} if one is needed
@@ -43,7 +44,7 @@ public record WorkerCommand(List<String> command, Map<String, String> environmen
 	 * @throws IOException if the argfile cannot be written
 	 */
 	public static WorkerCommand create(JvmLaunch launch, ClusterSettings settings, int workerId, int processors,
-			Map<String, String> env, Path argFileDirectory) throws IOException {
+			String cpus, Map<String, String> env, Path argFileDirectory) throws IOException {
 		List<String> arguments = new ArrayList<>();
 		for (String option : JvmOptions.commandLineOptions(launch.inputArguments(), launch.environment())) {
 			if (launch.mainModule() != null && option.startsWith("-Djdk.module.")) {
@@ -74,6 +75,10 @@ public record WorkerCommand(List<String> command, Map<String, String> environmen
 		}
 		environment.putAll(env);
 		List<String> command = new ArrayList<>();
+		if (cpus != null) {
+			// taskset execs java: the worker keeps its pid and its parent
+			command.addAll(List.of("taskset", "-c", cpus));
+		}
 		command.add(launch.javaExecutable());
 		if (String.join(" ", arguments).length() > ARGFILE_THRESHOLD) {
 			Path argFile = argFileDirectory.resolve("worker-" + workerId + ".args");

@@ -15,7 +15,8 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * {@code server.port=0} and {@code management.server.port=0} become one concrete port each, shared
- * by all workers; with a log file, each worker writes its own.
+ * by all workers; with a log file, each worker writes its own; with {@code cpu-affinity=spread},
+ * each worker runs on its own processors.
  */
 class ClusterPortsAndLogsIntegrationTests {
 
@@ -27,7 +28,8 @@ class ClusterPortsAndLogsIntegrationTests {
 				List.of(),
 				List.of("--server.port=0", "--management.server.port=0", "--cluster.workers=2",
 						"--management.endpoints.web.exposure.include=cluster",
-						"--logging.file.name=" + logs.resolve("app.log"), "--cluster-test.events-file=" + events),
+						"--logging.file.name=" + logs.resolve("app.log"), "--cluster-test.events-file=" + events,
+						"--cluster.cpu-affinity=spread"),
 				0)) {
 			await().atMost(Duration.ofSeconds(120)).untilAsserted(() -> {
 				assertThat(cluster.process().isAlive()).isTrue();
@@ -49,6 +51,7 @@ class ClusterPortsAndLogsIntegrationTests {
 			assertThat(view.get("primary").get("port").asInt()).isEqualTo(port);
 			assertThat(Listeners.on(port)).hasSize(2).doesNotContain(cluster.pid());
 			assertThat(Listeners.on(managementPort)).hasSize(2).doesNotContain(cluster.pid());
+			assertWorkersPinnedToDisjointProcessors(cluster);
 			assertThat(logs.resolve("app-worker-0.log")).content().contains("Started ServletTestApplication");
 			assertThat(logs.resolve("app-worker-1.log")).content().contains("Started ServletTestApplication");
 			assertThat(logs.resolve("app.log")).content()
@@ -56,6 +59,38 @@ class ClusterPortsAndLogsIntegrationTests {
 				.doesNotContain("Started ServletTestApplication");
 			cluster.signal("TERM");
 			assertThat(cluster.awaitExit(Duration.ofSeconds(45))).isZero();
+		}
+	}
+
+	private static void assertWorkersPinnedToDisjointProcessors(ClusterProcess cluster) throws Exception {
+		List<Integer> all = cpusAllowed(cluster.pid());
+		List<List<Integer>> perWorker = cluster.children().stream().map((worker) -> cpusAllowed(worker.pid())).toList();
+		assertThat(perWorker).hasSize(2);
+		assertThat(perWorker.stream().flatMap(List::stream)).containsExactlyInAnyOrderElementsOf(
+				(all.size() >= 2) ? all : List.of(all.get(0), all.get(0)));
+		if (all.size() >= 2) {
+			assertThat(perWorker.get(0)).doesNotContainAnyElementsOf(perWorker.get(1));
+		}
+	}
+
+	private static List<Integer> cpusAllowed(long pid) {
+		try {
+			String line = Files.readAllLines(Path.of("/proc", String.valueOf(pid), "status"))
+				.stream()
+				.filter((entry) -> entry.startsWith("Cpus_allowed_list:"))
+				.findFirst()
+				.orElseThrow();
+			List<Integer> cpus = new java.util.ArrayList<>();
+			for (String part : line.substring(line.indexOf(':') + 1).trim().split(",")) {
+				String[] range = part.split("-");
+				for (int cpu = Integer.parseInt(range[0]); cpu <= Integer.parseInt(range[range.length - 1]); cpu++) {
+					cpus.add(cpu);
+				}
+			}
+			return cpus;
+		}
+		catch (java.io.IOException ex) {
+			throw new IllegalStateException(ex);
 		}
 	}
 

@@ -79,8 +79,8 @@ class ClusterShutdownIntegrationTests {
 	private static String ipcSocket(Map<Integer, Long> workers) throws IOException {
 		String environ = Files.readString(Path.of("/proc", String.valueOf(workers.get(1)), "environ"));
 		for (String entry : environ.split("\0")) {
-			if (entry.startsWith("CLUSTER_IPC_SOCKET=")) {
-				return entry.substring("CLUSTER_IPC_SOCKET=".length());
+			if (entry.startsWith("CLUSTERSTARTER_IPC_SOCKET=")) {
+				return entry.substring("CLUSTERSTARTER_IPC_SOCKET=".length());
 			}
 		}
 		throw new IllegalStateException("No IPC socket in the worker's environment");

@@ -174,9 +174,20 @@ class TomcatClusterIntegrationTests {
 
 	@Test
 	@Order(9)
+	void failingPrimaryListenerIsLoggedAndHarmsNothing() {
+		this.cluster.getJson("/primary/throw");
+		await().atMost(Duration.ofSeconds(10))
+			.untilAsserted(() -> assertThat(this.cluster.log()).contains("A listener failed on WorkerMessageEvent")
+				.contains("A primary-side listener failed on purpose"));
+		assertThat(this.cluster.getJson("/echo?text=still").get("reply").asString()).isEqualTo("primary says still");
+		assertThat(this.cluster.listeningWorkers()).hasSize(4);
+	}
+
+	@Test
+	@Order(10)
 	void hostileIpcTrafficIsDroppedAndLoggedWithoutHarm() throws Exception {
 		long worker = this.cluster.listeningWorkers().values().iterator().next();
-		Path socket = Path.of(environmentOf(worker).get("CLUSTER_IPC_SOCKET"));
+		Path socket = Path.of(environmentOf(worker).get("CLUSTERSTARTER_IPC_SOCKET"));
 		assertThat(Files.getPosixFilePermissions(socket.getParent()))
 			.containsExactlyInAnyOrder(java.nio.file.attribute.PosixFilePermission.OWNER_READ,
 					java.nio.file.attribute.PosixFilePermission.OWNER_WRITE,
@@ -192,6 +203,31 @@ class TomcatClusterIntegrationTests {
 			.contains("Closed an IPC connection that did not open with a hello")
 			.contains("Closed an unauthenticated IPC connection (Ready before hello)")
 			.contains("Closed an IPC connection whose first line was missing or too long");
+	}
+
+	@Test
+	@Order(11)
+	void workerThatDisconnectsItselfLeavesGracefullyAndIsNotReplaced() throws Exception {
+		long leaver = this.cluster.listeningWorkers().get(3);
+		this.cluster.getJsonFrom(leaver, "/leave?id=3");
+		await().atMost(Duration.ofSeconds(30))
+			.untilAsserted(() -> assertThat(events()).containsSubsequence("disconnect 3",
+					"exit 3 code=0 signal=none planned=true"));
+		Thread.sleep(2000); // longer than the restart backoff: a replacement would have been forked
+		assertThat(this.cluster.listeningWorkers()).containsOnlyKeys(2, 4, 5);
+		assertThat(events()).noneMatch((line) -> line.equals("fork 6"));
+	}
+
+	@Test
+	@Order(12)
+	void workerDisconnectedByThePrimaryIsNotReplaced() throws Exception {
+		this.cluster.getJson("/primary/disconnect?id=4");
+		await().atMost(Duration.ofSeconds(30))
+			.untilAsserted(() -> assertThat(events()).containsSubsequence("disconnect 4",
+					"exit 4 code=0 signal=none planned=true"));
+		Thread.sleep(2000);
+		assertThat(this.cluster.listeningWorkers()).containsOnlyKeys(2, 5);
+		assertThat(events()).noneMatch((line) -> line.equals("fork 6"));
 	}
 
 	private boolean closedByPrimary(Path socket, String line) throws IOException {

@@ -96,7 +96,7 @@ class WorkerCommandTests {
 				"-Djdk=\"two words\"", "_JAVA_OPTIONS", "-Dlast=1");
 		JvmLaunch launch = launch(List.of("-Dtool=1", "-javaagent:/agent.jar", "-Djdk=two words", "-Xmx64m", "-Dlast=1"),
 				env, "app.jar", "app.jar", null, List.of());
-		WorkerCommand command = WorkerCommand.create(launch, this.noSettings, 1, 0, Map.of(), this.directory);
+		WorkerCommand command = WorkerCommand.create(launch, this.noSettings, 1, 0, null, Map.of(), this.directory);
 		assertThat(command.command()).containsExactly("/java", "-Xmx64m", "-jar", "app.jar");
 		assertThat(command.environment()).doesNotContainKeys("JAVA_TOOL_OPTIONS", "JDK_JAVA_OPTIONS", "_JAVA_OPTIONS");
 	}
@@ -124,7 +124,7 @@ class WorkerCommandTests {
 		String agent = "-agentlib:jdwp=transport=dt_socket,server=y,suspend=n,address=5005";
 		JvmLaunch launch = launch(List.of(agent), Map.of("JAVA_TOOL_OPTIONS", agent), "app.jar", "app.jar", null,
 				List.of());
-		WorkerCommand command = WorkerCommand.create(launch, this.noSettings, 2, 0, Map.of(), this.directory);
+		WorkerCommand command = WorkerCommand.create(launch, this.noSettings, 2, 0, null, Map.of(), this.directory);
 		assertThat(command.command()).containsExactly("/java", "-jar", "app.jar");
 		assertThat(command.environment()).containsEntry("JAVA_TOOL_OPTIONS",
 				"-agentlib:jdwp=transport=dt_socket,server=y,suspend=n,address=5007");
@@ -141,12 +141,19 @@ class WorkerCommandTests {
 	@Test
 	void processorShareIsAddedUnlessTheOptionsSetOne() throws IOException {
 		JvmLaunch launch = launch(List.of(), Map.of(), "app.jar", "app.jar", null, List.of());
-		assertThat(WorkerCommand.create(launch, this.noSettings, 1, 2, Map.of(), this.directory).command())
+		assertThat(WorkerCommand.create(launch, this.noSettings, 1, 2, null, Map.of(), this.directory).command())
 			.contains("-XX:ActiveProcessorCount=2");
 		ClusterSettings pinned = ClusterSettings.builder().execArgv(List.of("-XX:ActiveProcessorCount=4")).build();
-		assertThat(WorkerCommand.create(launch, pinned, 1, 2, Map.of(), this.directory).command())
+		assertThat(WorkerCommand.create(launch, pinned, 1, 2, null, Map.of(), this.directory).command())
 			.contains("-XX:ActiveProcessorCount=4")
 			.doesNotContain("-XX:ActiveProcessorCount=2");
+	}
+
+	@Test
+	void pinnedWorkerStartsThroughTaskset() throws IOException {
+		JvmLaunch launch = launch(List.of(), Map.of(), "app.jar", "app.jar", null, List.of());
+		assertThat(WorkerCommand.create(launch, this.noSettings, 1, 1, "2,3", Map.of(), this.directory).command())
+			.containsExactly("taskset", "-c", "2,3", "/java", "-XX:ActiveProcessorCount=1", "-jar", "app.jar");
 	}
 
 	@Test
@@ -166,9 +173,9 @@ class WorkerCommandTests {
 	@Test
 	void environmentCarriesSettingsAndWorkerVariables() throws IOException {
 		JvmLaunch launch = launch(List.of(), Map.of(), "app.jar", "app.jar", null, List.of());
-		WorkerCommand command = WorkerCommand.create(launch, this.noSettings, 1, 0,
-				Map.of("A", "1", "CLUSTER_WORKER_ID", "1"), this.directory);
-		assertThat(command.environment()).containsEntry("A", "1").containsEntry("CLUSTER_WORKER_ID", "1");
+		WorkerCommand command = WorkerCommand.create(launch, this.noSettings, 1, 0, null,
+				Map.of("A", "1", "CLUSTERSTARTER_WORKER_ID", "1"), this.directory);
+		assertThat(command.environment()).containsEntry("A", "1").containsEntry("CLUSTERSTARTER_WORKER_ID", "1");
 	}
 
 	@Test
@@ -186,7 +193,7 @@ class WorkerCommandTests {
 	}
 
 	private List<String> command(JvmLaunch launch, ClusterSettings settings, int id) throws IOException {
-		return WorkerCommand.create(launch, settings, id, 0, Map.of(), this.directory).command();
+		return WorkerCommand.create(launch, settings, id, 0, null, Map.of(), this.directory).command();
 	}
 
 	private static JvmLaunch launch(List<String> options, Map<String, String> env, String javaCommand,

@@ -80,6 +80,12 @@ class PrimaryProbe {
 			payload.get("env").properties().forEach((entry) -> env.put(entry.getKey(), entry.getValue().asString()));
 			this.cluster.fork(env);
 		}
+		else if ("disconnect".equals(payload.path("cmd").asString())) {
+			this.cluster.workers().get(payload.get("id").asInt()).disconnect();
+		}
+		else if ("throw".equals(payload.path("cmd").asString())) {
+			throw new IllegalStateException("A primary-side listener failed on purpose");
+		}
 		else if ("setup".equals(payload.path("cmd").asString())) {
 			List<String> execArgv = new ArrayList<>();
 			payload.get("execArgv").forEach((node) -> execArgv.add(node.asString()));

@@ -84,6 +84,29 @@ class TestController {
 		return whoAmI();
 	}
 
+	@GetMapping("/primary/disconnect")
+	Map<String, Object> disconnect(@RequestParam int id) {
+		this.cluster.worker().orElseThrow().send(Map.of("cmd", "disconnect", "id", id));
+		return whoAmI();
+	}
+
+	@GetMapping("/primary/throw")
+	Map<String, Object> failInPrimary() {
+		this.cluster.worker().orElseThrow().send(Map.of("cmd", "throw"));
+		return whoAmI();
+	}
+
+	/** Only the worker with the given id leaves, so a test can knock until the right one answers. */
+	@GetMapping("/leave")
+	Map<String, Object> leave(@RequestParam int id) {
+		Map<String, Object> body = whoAmI();
+		CurrentWorker worker = this.cluster.worker().orElseThrow();
+		if (worker.id() == id) {
+			worker.disconnect();
+		}
+		return body;
+	}
+
 	@EventListener
 	void onPrimaryMessage(PrimaryMessageEvent event) {
 		this.reply.complete(event.getMessage().payload().get("reply").asString());
