@@ -233,17 +233,28 @@ public class IpcServer implements AutoCloseable {
 			// Nothing left to release
 		}
 		try {
-			Files.deleteIfExists(this.socketPath);
-			try (var files = Files.list(this.directory)) {
-				for (Path file : (Iterable<Path>) files::iterator) {
-					Files.deleteIfExists(file);
-				}
-			}
-			Files.deleteIfExists(this.directory);
+			deleteDirectory(this.directory);
 		}
 		catch (IOException ex) {
 			logger.warn("Could not remove IPC directory " + this.directory + ": " + ex.getMessage());
 		}
+	}
+
+	/**
+	 * Delete an IPC directory and the files in it (the socket, argfiles).
+	 * @param directory the directory
+	 * @throws IOException if it cannot be deleted
+	 */
+	public static void deleteDirectory(Path directory) throws IOException {
+		if (!Files.isDirectory(directory)) {
+			return;
+		}
+		try (var files = Files.list(directory)) {
+			for (Path file : (Iterable<Path>) files::iterator) {
+				Files.deleteIfExists(file);
+			}
+		}
+		Files.deleteIfExists(directory);
 	}
 
 	/**

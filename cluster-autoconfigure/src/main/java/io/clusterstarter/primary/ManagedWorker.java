@@ -1,6 +1,7 @@
 package io.clusterstarter.primary;
 
 import java.time.Instant;
+import java.util.concurrent.CompletableFuture;
 
 import io.clusterstarter.Worker;
 import io.clusterstarter.WorkerState;
@@ -29,6 +30,8 @@ final class ManagedWorker implements Worker {
 	private final MessageCodec codec;
 
 	private final PrimaryCluster cluster;
+
+	private final CompletableFuture<Void> exitHandled = new CompletableFuture<>();
 
 	private volatile WorkerState state = WorkerState.FORKED;
 
@@ -106,6 +109,14 @@ final class ManagedWorker implements Worker {
 	@Override
 	public boolean exitedAfterDisconnect() {
 		return this.exitedAfterDisconnect;
+	}
+
+	/**
+	 * Completes once the primary has handled this worker's exit: events published, replacement
+	 * decided.
+	 */
+	CompletableFuture<Void> exitHandled() {
+		return this.exitHandled;
 	}
 
 	String token() {

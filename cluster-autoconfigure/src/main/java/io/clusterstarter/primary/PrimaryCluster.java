@@ -186,8 +186,11 @@ public class PrimaryCluster implements Cluster, IpcServer.Authenticator {
 	public CompletableFuture<Void> disconnect() {
 		List<ManagedWorker> live = onLoop(() -> new ArrayList<>(this.workers.values()));
 		live.forEach(this::disconnect);
-		return CompletableFuture
-			.allOf(live.stream().map((worker) -> worker.javaProcess().onExit()).toArray(CompletableFuture[]::new));
+		return exitsHandled(live);
+	}
+
+	private static CompletableFuture<Void> exitsHandled(List<ManagedWorker> workers) {
+		return CompletableFuture.allOf(workers.stream().map(ManagedWorker::exitHandled).toArray(CompletableFuture[]::new));
 	}
 
 	/**
@@ -237,8 +240,7 @@ public class PrimaryCluster implements Cluster, IpcServer.Authenticator {
 					+ ", waiting up to " + this.properties.getShutdownTimeout().toSeconds() + " s");
 		}
 		live.forEach(this::disconnect);
-		CompletableFuture<?> all = CompletableFuture
-			.allOf(live.stream().map((worker) -> worker.javaProcess().onExit()).toArray(CompletableFuture[]::new));
+		CompletableFuture<Void> all = exitsHandled(live);
 		int killed = 0;
 		try {
 			all.get(this.properties.getShutdownTimeout().toMillis(), TimeUnit.MILLISECONDS);
@@ -252,6 +254,7 @@ public class PrimaryCluster implements Cluster, IpcServer.Authenticator {
 				}
 			}
 			live.forEach((worker) -> killTree(worker.javaProcess().toHandle()));
+			awaitQuietly(all, Duration.ofSeconds(5));
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
@@ -260,7 +263,7 @@ public class PrimaryCluster implements Cluster, IpcServer.Authenticator {
 		catch (ExecutionException ex) {
 			// onExit futures do not fail
 		}
-		// Let the loop publish the exit events of the last workers before it stops
+		// Every exit is handled (and its events published) by now: the loop can stop
 		this.loop.shutdown();
 		try {
 			this.loop.awaitTermination(5, TimeUnit.SECONDS);
@@ -283,6 +286,18 @@ public class PrimaryCluster implements Cluster, IpcServer.Authenticator {
 		this.workers.values().forEach((worker) -> killTree(worker.javaProcess().toHandle()));
 		if (this.ipc != null) {
 			this.ipc.close();
+		}
+	}
+
+	private static void awaitQuietly(CompletableFuture<Void> future, Duration timeout) {
+		try {
+			future.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+		catch (ExecutionException | TimeoutException ex) {
+			// The loop stops regardless
 		}
 	}
 
@@ -513,6 +528,15 @@ public class PrimaryCluster implements Cluster, IpcServer.Authenticator {
 	}
 
 	private void exited(ManagedWorker worker) {
+		try {
+			handleExit(worker);
+		}
+		finally {
+			worker.exitHandled().complete(null);
+		}
+	}
+
+	private void handleExit(ManagedWorker worker) {
 		channelClosed(worker);
 		worker.advance(WorkerState.DEAD);
 		this.workers.remove(worker.id());

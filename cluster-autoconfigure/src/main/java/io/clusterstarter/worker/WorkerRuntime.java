@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.SocketChannel;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -22,6 +21,7 @@ import io.clusterstarter.CurrentWorker;
 import io.clusterstarter.event.PrimaryMessageEvent;
 import io.clusterstarter.ipc.IpcConnection;
 import io.clusterstarter.ipc.IpcMessage;
+import io.clusterstarter.ipc.IpcServer;
 import io.clusterstarter.ipc.MessageCodec;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -50,6 +50,8 @@ public final class WorkerRuntime implements CurrentWorker {
 
 	private final int slot;
 
+	private final long primaryPid;
+
 	private final Path socketPath;
 
 	private final String token;
@@ -66,9 +68,10 @@ public final class WorkerRuntime implements CurrentWorker {
 
 	private volatile ApplicationEventPublisher publisher;
 
-	WorkerRuntime(int id, int slot, Path socketPath, String token, int maxMessageSize) {
+	WorkerRuntime(int id, int slot, long primaryPid, Path socketPath, String token, int maxMessageSize) {
 		this.id = id;
 		this.slot = slot;
+		this.primaryPid = primaryPid;
 		this.socketPath = socketPath;
 		this.token = token;
 		this.codec = new MessageCodec(maxMessageSize);
@@ -92,7 +95,7 @@ public final class WorkerRuntime implements CurrentWorker {
 			return Optional.empty();
 		}
 		return Optional.of(new WorkerRuntime(Integer.parseInt(id),
-				Integer.parseInt(env.getOrDefault(WorkerEnvironment.WORKER_SLOT, "0")),
+				Integer.parseInt(env.getOrDefault(WorkerEnvironment.WORKER_SLOT, "0")), parent,
 				Path.of(env.get(WorkerEnvironment.IPC_SOCKET)), env.get(WorkerEnvironment.WORKER_TOKEN),
 				Integer.parseInt(env.getOrDefault(WorkerEnvironment.MAX_MESSAGE_SIZE, "1048576"))));
 	}
@@ -117,8 +120,8 @@ public final class WorkerRuntime implements CurrentWorker {
 		this.pending.values().forEach((future) -> future.completeExceptionally(new IOException("Primary is gone")));
 		if (this.leaving.compareAndSet(false, true)) {
 			logger.warn("Worker " + this.id + " lost its primary; shutting down");
-			removeIpcDirectory();
 			exit(1, ORPHAN_GRACE);
+			removeIpcDirectory();
 		}
 	}
 
@@ -182,22 +185,27 @@ public final class WorkerRuntime implements CurrentWorker {
 	}
 
 	/**
-	 * The primary cannot clean up after a SIGKILL; its workers remove the IPC directory instead.
+	 * The primary cannot clean up after a SIGKILL; its workers remove the IPC directory instead,
+	 * but only once the primary is really gone: a live primary still needs its socket.
 	 */
 	private void removeIpcDirectory() {
+		// The kernel closes a dying process's sockets before the process is gone: give it a moment
+		for (int i = 0; i < 20 && primaryAlive(); i++) {
+			sleep(Duration.ofMillis(100));
+		}
+		if (primaryAlive()) {
+			return;
+		}
 		try {
-			Files.deleteIfExists(this.socketPath);
-			Path directory = this.socketPath.getParent();
-			try (var files = Files.list(directory)) {
-				for (Path file : (Iterable<Path>) files::iterator) {
-					Files.deleteIfExists(file);
-				}
-			}
-			Files.deleteIfExists(directory);
+			IpcServer.deleteDirectory(this.socketPath.getParent());
 		}
 		catch (IOException ex) {
 			// Another worker got there first
 		}
+	}
+
+	private boolean primaryAlive() {
+		return ProcessHandle.of(this.primaryPid).map(ProcessHandle::isAlive).orElse(false);
 	}
 
 	private void stopping() {

@@ -3,9 +3,7 @@ package io.clusterstarter.ipc;
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
-import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
@@ -82,9 +80,9 @@ class IpcServerTests {
 	@Test
 	void authenticatedWorkerKeepsItsChannelThroughMalformedAndOversizedLines(CapturedOutput output) throws IOException {
 		try (SocketChannel channel = connect()) {
-			write(channel, "{\"type\":\"hello\",\"id\":1,\"token\":\"secret\"}\n{\"type\":\"ready\"}\n");
-			write(channel, "garbage\n{\"type\":\"teleport\"}\n" + "y".repeat(1000) + "\n");
-			write(channel, "{\"type\":\"stopping\"}\n");
+			TestSockets.write(channel, "{\"type\":\"hello\",\"id\":1,\"token\":\"secret\"}\n{\"type\":\"ready\"}\n");
+			TestSockets.write(channel, "garbage\n{\"type\":\"teleport\"}\n" + "y".repeat(1000) + "\n");
+			TestSockets.write(channel, "{\"type\":\"stopping\"}\n");
 			await().atMost(Duration.ofSeconds(5))
 				.untilAsserted(() -> assertThat(this.events).containsExactly("connected 1", "received 1 Ready",
 						"received 1 Stopping"));
@@ -122,35 +120,7 @@ class IpcServerTests {
 	}
 
 	private boolean closedAfter(String text) throws IOException {
-		try (SocketChannel channel = connect()) {
-			try {
-				write(channel, text);
-			}
-			catch (IOException ex) {
-				return true;
-			}
-			long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-			ByteBuffer buffer = ByteBuffer.allocate(16);
-			while (System.nanoTime() < deadline) {
-				try {
-					if (channel.read(buffer) < 0) {
-						return true;
-					}
-				}
-				catch (IOException ex) {
-					return true;
-				}
-				buffer.clear();
-			}
-			return false;
-		}
-	}
-
-	private static void write(SocketChannel channel, String text) throws IOException {
-		ByteBuffer bytes = ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8));
-		while (bytes.hasRemaining()) {
-			channel.write(bytes);
-		}
+		return TestSockets.closedByPeerAfter(this.server.socketPath(), text);
 	}
 
 }

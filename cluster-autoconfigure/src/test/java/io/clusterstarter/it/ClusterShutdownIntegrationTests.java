@@ -28,7 +28,7 @@ class ClusterShutdownIntegrationTests {
 		Path events = Files.createTempFile("cluster-events", ".txt");
 		try (ClusterProcess cluster = start("sigterm", "--cluster-test.events-file=" + events)) {
 			Map<Integer, Long> workers = cluster.awaitListening(2, Duration.ofSeconds(120));
-			Path ipcDirectory = Path.of(cluster.cluster().isEmpty() ? "" : ipcSocket(workers)).getParent();
+			Path ipcDirectory = Path.of(ipcSocket(workers)).getParent();
 			CompletableFuture<Response> slow = CompletableFuture.supplyAsync(() -> ClusterProcess.get(cluster.port(),
 					"/slow?ms=3000"));
 			Thread.sleep(1000);
@@ -52,12 +52,15 @@ class ClusterShutdownIntegrationTests {
 	void workersFollowAPrimaryKilledWithSigkill() throws Exception {
 		try (ClusterProcess cluster = start("sigkill")) {
 			Map<Integer, Long> workers = cluster.awaitListening(2, Duration.ofSeconds(120));
+			Path ipcDirectory = Path.of(ipcSocket(workers)).getParent();
 			cluster.signal("KILL");
 			cluster.awaitExit(Duration.ofSeconds(10));
 			await().atMost(Duration.ofSeconds(10))
 				.untilAsserted(() -> assertThat(workers.values()).allSatisfy((pid) -> assertThat(
 						ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)).isFalse()));
 			assertThat(Listeners.on(cluster.port())).isEmpty();
+			// The primary could not clean up after itself; its workers did
+			assertThat(ipcDirectory).doesNotExist();
 		}
 	}
 

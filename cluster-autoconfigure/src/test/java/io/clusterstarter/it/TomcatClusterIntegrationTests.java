@@ -1,10 +1,6 @@
 package io.clusterstarter.it;
 
 import java.io.IOException;
-import java.net.StandardProtocolFamily;
-import java.net.UnixDomainSocketAddress;
-import java.nio.ByteBuffer;
-import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,6 +11,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 
+import io.clusterstarter.ipc.TestSockets;
 import io.clusterstarter.it.ClusterProcess.Server;
 import io.clusterstarter.it.apps.servlet.ServletTestApplication;
 import org.junit.jupiter.api.AfterAll;
@@ -192,10 +189,10 @@ class TomcatClusterIntegrationTests {
 			.containsExactlyInAnyOrder(java.nio.file.attribute.PosixFilePermission.OWNER_READ,
 					java.nio.file.attribute.PosixFilePermission.OWNER_WRITE,
 					java.nio.file.attribute.PosixFilePermission.OWNER_EXECUTE);
-		assertThat(closedByPrimary(socket, "this is not json\n")).isTrue();
-		assertThat(closedByPrimary(socket, "{\"type\":\"hello\",\"id\":2,\"token\":\"guessed\"}\n")).isTrue();
-		assertThat(closedByPrimary(socket, "{\"type\":\"ready\"}\n")).isTrue();
-		assertThat(closedByPrimary(socket, "{\"type\":\"hello\",\"token\":\"" + "A".repeat(2 * 1024 * 1024) + "\n"))
+		assertThat(TestSockets.closedByPeerAfter(socket, "this is not json\n")).isTrue();
+		assertThat(TestSockets.closedByPeerAfter(socket, "{\"type\":\"hello\",\"id\":2,\"token\":\"guessed\"}\n")).isTrue();
+		assertThat(TestSockets.closedByPeerAfter(socket, "{\"type\":\"ready\"}\n")).isTrue();
+		assertThat(TestSockets.closedByPeerAfter(socket, "{\"type\":\"hello\",\"token\":\"" + "A".repeat(2 * 1024 * 1024) + "\n"))
 			.isTrue();
 		assertThat(this.cluster.process().isAlive()).isTrue();
 		assertThat(this.cluster.listeningWorkers()).hasSize(4);
@@ -228,35 +225,6 @@ class TomcatClusterIntegrationTests {
 		Thread.sleep(2000);
 		assertThat(this.cluster.listeningWorkers()).containsOnlyKeys(2, 5);
 		assertThat(events()).noneMatch((line) -> line.equals("fork 6"));
-	}
-
-	private boolean closedByPrimary(Path socket, String line) throws IOException {
-		try (SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX)) {
-			channel.connect(UnixDomainSocketAddress.of(socket));
-			try {
-				ByteBuffer bytes = ByteBuffer.wrap(line.getBytes(StandardCharsets.UTF_8));
-				while (bytes.hasRemaining()) {
-					channel.write(bytes);
-				}
-			}
-			catch (IOException ex) {
-				return true; // closed while we were still writing
-			}
-			ByteBuffer buffer = ByteBuffer.allocate(64);
-			long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
-			while (System.nanoTime() < deadline) {
-				try {
-					if (channel.read(buffer) < 0) {
-						return true;
-					}
-				}
-				catch (IOException ex) {
-					return true;
-				}
-				buffer.clear();
-			}
-			return false;
-		}
 	}
 
 	private static Map<String, String> environmentOf(long pid) throws IOException {

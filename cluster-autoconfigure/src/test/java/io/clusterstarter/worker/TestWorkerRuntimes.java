@@ -11,7 +11,7 @@ public final class TestWorkerRuntimes {
 	}
 
 	public static WorkerRuntime unconnected(int id, int slot) {
-		return new WorkerRuntime(id, slot, Path.of("/nonexistent/primary.sock"), "token", 1024 * 1024);
+		return new WorkerRuntime(id, slot, -1, Path.of("/nonexistent/primary.sock"), "token", 1024 * 1024);
 	}
 
 }
