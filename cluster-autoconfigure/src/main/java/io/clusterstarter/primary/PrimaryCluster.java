@@ -23,6 +23,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
@@ -97,6 +98,8 @@ public class PrimaryCluster implements Cluster, IpcServer.Authenticator {
 	private volatile IpcServer ipc;
 
 	private volatile boolean stopping;
+
+	private final AtomicBoolean shutDown = new AtomicBoolean();
 
 	private boolean summaryLogged;
 
@@ -231,6 +234,9 @@ public class PrimaryCluster implements Cluster, IpcServer.Authenticator {
 	 * @return the number of workers that had to be killed
 	 */
 	public int shutdown() {
+		if (!this.shutDown.compareAndSet(false, true)) {
+			return 0;
+		}
 		List<ManagedWorker> live = onLoop(() -> {
 			this.stopping = true;
 			return new ArrayList<>(this.workers.values());
