@@ -77,7 +77,10 @@ public final class PrimaryRunner {
 		checkPlatform(System.getProperty("os.name", ""));
 		int processors = Runtime.getRuntime().availableProcessors();
 		int workers = this.properties.resolveWorkers(processors);
-		boolean web = this.application.getWebApplicationType() != WebApplicationType.NONE;
+		// Spring Boot binds spring.main.* to the application only after this point: read it here
+		WebApplicationType type = this.environment.getProperty("spring.main.web-application-type",
+				WebApplicationType.class, this.application.getWebApplicationType());
+		boolean web = type != WebApplicationType.NONE;
 		Integer port = web ? this.environment.getProperty("server.port", Integer.class, 8080) : null;
 		if (port != null && port < 0) {
 			port = null; // server.port=-1: no web server

@@ -1,0 +1,36 @@
+package io.clusterstarter.it;
+
+import java.time.Duration;
+import java.util.List;
+
+import io.clusterstarter.it.ClusterProcess.Server;
+import io.clusterstarter.it.apps.servlet.ServletTestApplication;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * An application without a web server clusters too: the primary reserves no port and reports the
+ * workers ready instead of listening.
+ */
+class NonWebClusterIntegrationTests {
+
+	@Test
+	void workersOfANonWebApplicationAreReportedReady() throws Exception {
+		int port = ClusterProcess.freePort();
+		try (ClusterProcess cluster = ClusterProcess.start("non-web", Server.TOMCAT, ServletTestApplication.class,
+				List.of(), List.of("--cluster.workers=2", "--spring.main.web-application-type=none"), port)) {
+			await().atMost(Duration.ofSeconds(120)).untilAsserted(() -> {
+				assertThat(cluster.process().isAlive()).isTrue();
+				assertThat(cluster.log()).contains("Cluster up: 2 workers ready");
+			});
+			assertThat(cluster.children()).hasSize(2);
+			assertThat(cluster.log()).doesNotContain("forking 2 workers on port");
+			assertThat(Listeners.on(port)).isEmpty();
+			cluster.signal("TERM");
+			assertThat(cluster.awaitExit(Duration.ofSeconds(45))).isZero();
+		}
+	}
+
+}
