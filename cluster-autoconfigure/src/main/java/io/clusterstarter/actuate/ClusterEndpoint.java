@@ -6,8 +6,10 @@ import java.util.Map;
 import io.clusterstarter.ClusterSnapshot;
 import io.clusterstarter.worker.WorkerRuntime;
 
+import org.springframework.boot.actuate.endpoint.InvalidEndpointRequestException;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
+import org.springframework.boot.actuate.endpoint.annotation.Selector;
 
 /**
  * {@link Endpoint @Endpoint} that shows the cluster. Any worker answers on the shared port with
@@ -18,7 +20,10 @@ import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
 @Endpoint(id = "cluster")
 public class ClusterEndpoint {
 
-	private static final Duration TIMEOUT = Duration.ofSeconds(5);
+	/**
+	 * How long a worker waits for the primary's view before it gives up.
+	 */
+	static final Duration TIMEOUT = Duration.ofSeconds(5);
 
 	private final WorkerRuntime runtime;
 
@@ -33,6 +38,8 @@ public class ClusterEndpoint {
 	/**
 	 * Return the primary's view of the cluster; without clustering, no primary and no workers.
 	 * @return the cluster
+	 * @throws io.clusterstarter.worker.PrimaryUnavailableException if the primary does not
+	 * answer within 5 seconds
 	 */
 	@ReadOperation
 	public ClusterSnapshot cluster() {
@@ -40,6 +47,24 @@ public class ClusterEndpoint {
 			return new ClusterSnapshot(null, Map.of());
 		}
 		return this.runtime.codec().fromTree(this.runtime.request("status", TIMEOUT), ClusterSnapshot.class);
+	}
+
+	/**
+	 * Return one live worker as the primary sees it.
+	 * @param id the worker id
+	 * @return the worker, or {@code null} if no live worker has that id
+	 * @throws InvalidEndpointRequestException if the id is not a number
+	 */
+	@ReadOperation
+	public ClusterSnapshot.WorkerInfo worker(@Selector String id) {
+		try {
+			Integer.parseInt(id);
+		}
+		catch (NumberFormatException ex) {
+			throw new InvalidEndpointRequestException("Worker id '" + id + "' is not a number",
+					"Worker id must be a number");
+		}
+		return cluster().workers().get(id);
 	}
 
 }

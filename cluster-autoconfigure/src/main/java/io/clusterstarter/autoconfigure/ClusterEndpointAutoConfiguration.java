@@ -1,19 +1,22 @@
 package io.clusterstarter.autoconfigure;
 
 import io.clusterstarter.actuate.ClusterEndpoint;
+import io.clusterstarter.actuate.ClusterEndpointWebExtension;
 import io.clusterstarter.worker.WorkerPropertySource;
 
 import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
+import org.springframework.boot.actuate.autoconfigure.endpoint.expose.EndpointExposure;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.core.env.ConfigurableEnvironment;
 
 /**
- * {@link EnableAutoConfiguration Auto-configuration} for the {@link ClusterEndpoint}. Optional:
- * it needs Spring Boot Actuator on the class path.
+ * {@link EnableAutoConfiguration Auto-configuration} for the {@link ClusterEndpoint} and its web
+ * extension. Optional: it needs Spring Boot Actuator on the class path.
  *
  * @author cluster-spring-boot-starter
  */
@@ -28,6 +31,14 @@ public final class ClusterEndpointAutoConfiguration {
 	@ConditionalOnMissingBean
 	ClusterEndpoint clusterEndpoint(ConfigurableEnvironment environment) {
 		return new ClusterEndpoint(WorkerPropertySource.runtimeOf(environment));
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	@ConditionalOnBean(ClusterEndpoint.class)
+	@ConditionalOnAvailableEndpoint(exposure = EndpointExposure.WEB)
+	ClusterEndpointWebExtension clusterEndpointWebExtension(ClusterEndpoint clusterEndpoint) {
+		return new ClusterEndpointWebExtension(clusterEndpoint);
 	}
 
 }

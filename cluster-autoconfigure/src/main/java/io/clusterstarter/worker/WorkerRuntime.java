@@ -244,8 +244,9 @@ public final class WorkerRuntime implements CurrentWorker {
 	 * @param operation the operation
 	 * @param timeout how long to wait
 	 * @return the answer
-	 * @throws IllegalStateException if the primary does not answer in time or answers with an
-	 * error
+	 * @throws PrimaryUnavailableException if the primary is not connected or does not answer in
+	 * time
+	 * @throws IllegalStateException if the primary answers with an error
 	 */
 	public JsonNode request(String operation, Duration timeout) {
 		long seq = this.sequence.incrementAndGet();
@@ -253,14 +254,17 @@ public final class WorkerRuntime implements CurrentWorker {
 		this.pending.put(seq, future);
 		try {
 			if (!this.connection.send(new IpcMessage.Request(seq, operation))) {
-				throw new IllegalStateException("The primary is not connected");
+				throw new PrimaryUnavailableException("The primary is not connected");
 			}
 			return future.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
 		}
 		catch (TimeoutException ex) {
-			throw new IllegalStateException("The primary did not answer within " + timeout.toMillis() + " ms");
+			throw new PrimaryUnavailableException("The primary did not answer within " + timeout.toMillis() + " ms");
 		}
 		catch (ExecutionException ex) {
+			if (ex.getCause() instanceof IOException) {
+				throw new PrimaryUnavailableException("The channel to the primary closed: " + ex.getCause().getMessage());
+			}
 			throw new IllegalStateException(ex.getCause().getMessage(), ex.getCause());
 		}
 		catch (InterruptedException ex) {

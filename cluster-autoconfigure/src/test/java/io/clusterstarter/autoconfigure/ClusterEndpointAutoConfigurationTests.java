@@ -1,14 +1,18 @@
 package io.clusterstarter.autoconfigure;
 
 import io.clusterstarter.actuate.ClusterEndpoint;
+import io.clusterstarter.actuate.ClusterEndpointWebExtension;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.actuate.autoconfigure.endpoint.EndpointAutoConfiguration;
+import org.springframework.boot.actuate.endpoint.InvalidEndpointRequestException;
+import org.springframework.boot.actuate.endpoint.web.WebEndpointResponse;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
  * Tests for {@link ClusterEndpointAutoConfiguration}.
@@ -25,8 +29,22 @@ class ClusterEndpointAutoConfigurationTests {
 	}
 
 	@Test
+	void runWhenExposedOnTheWebShouldHaveWebExtension() {
+		this.runner.withPropertyValues("management.endpoints.web.exposure.include=cluster")
+			.run((context) -> assertThat(context).hasSingleBean(ClusterEndpointWebExtension.class));
+	}
+
+	@Test
+	void runWhenExposedOnJmxOnlyShouldNotHaveWebExtension() {
+		this.runner.withPropertyValues("management.endpoints.jmx.exposure.include=cluster", "spring.jmx.enabled=true")
+			.run((context) -> assertThat(context).hasSingleBean(ClusterEndpoint.class)
+				.doesNotHaveBean(ClusterEndpointWebExtension.class));
+	}
+
+	@Test
 	void runWhenNotExposedShouldNotHaveEndpointBean() {
-		this.runner.run((context) -> assertThat(context).doesNotHaveBean(ClusterEndpoint.class));
+		this.runner.run((context) -> assertThat(context).doesNotHaveBean(ClusterEndpoint.class)
+			.doesNotHaveBean(ClusterEndpointWebExtension.class));
 	}
 
 	@Test
@@ -53,6 +71,20 @@ class ClusterEndpointAutoConfigurationTests {
 		this.runner.withPropertyValues("management.endpoints.web.exposure.include=cluster")
 			.withBean(ClusterEndpoint.class, () -> userEndpoint)
 			.run((context) -> assertThat(context).getBean(ClusterEndpoint.class).isSameAs(userEndpoint));
+	}
+
+	@Test
+	void workerIdThatIsNotANumberIsABadRequest() {
+		assertThatExceptionOfType(InvalidEndpointRequestException.class)
+			.isThrownBy(() -> new ClusterEndpoint(null).worker("abc"))
+			.withMessage("Worker id 'abc' is not a number");
+	}
+
+	@Test
+	void unknownWorkerIsNotFound() {
+		assertThat(new ClusterEndpoint(null).worker("7")).isNull();
+		assertThat(new ClusterEndpointWebExtension(new ClusterEndpoint(null)).worker("7").getStatus())
+			.isEqualTo(WebEndpointResponse.STATUS_NOT_FOUND);
 	}
 
 	@Test

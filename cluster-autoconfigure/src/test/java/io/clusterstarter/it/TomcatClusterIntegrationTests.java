@@ -227,6 +227,30 @@ class TomcatClusterIntegrationTests {
 		assertThat(events()).noneMatch((line) -> line.equals("fork 6"));
 	}
 
+	@Test
+	@Order(13)
+	void endpointAnswersPerWorkerAndSaysWhenThePrimaryIsUnreachable() throws Exception {
+		int port = this.cluster.port();
+		JsonNode worker = ClusterProcess.json.readTree(ClusterProcess.get(port, "/actuator/cluster/2").body());
+		assertThat(worker.get("id").asInt()).isEqualTo(2);
+		assertThat(worker.get("state").asString()).isEqualTo("listening");
+		assertThat(ClusterProcess.get(port, "/actuator/cluster/99").status()).isEqualTo(404);
+		assertThat(ClusterProcess.get(port, "/actuator/cluster/abc").status()).isEqualTo(400);
+		this.cluster.signal("STOP");
+		try {
+			long start = System.nanoTime();
+			ClusterProcess.Response response = ClusterProcess.get(port, "/actuator/cluster");
+			assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(15));
+			assertThat(response.status()).isEqualTo(503);
+			assertThat(response.body()).contains("The primary did not answer within 5000 ms");
+			assertThat(ClusterProcess.get(port, "/").status()).isEqualTo(200);
+		}
+		finally {
+			this.cluster.signal("CONT");
+		}
+		assertThat(ClusterProcess.get(port, "/actuator/cluster").status()).isEqualTo(200);
+	}
+
 	private static Map<String, String> environmentOf(long pid) throws IOException {
 		String environ = Files.readString(Path.of("/proc", String.valueOf(pid), "environ"), StandardCharsets.UTF_8);
 		Map<String, String> env = new HashMap<>();

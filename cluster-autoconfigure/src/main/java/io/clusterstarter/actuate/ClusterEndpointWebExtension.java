@@ -1,0 +1,69 @@
+package io.clusterstarter.actuate;
+
+import java.util.Map;
+
+import io.clusterstarter.worker.PrimaryUnavailableException;
+
+import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
+import org.springframework.boot.actuate.endpoint.annotation.Selector;
+import org.springframework.boot.actuate.endpoint.web.WebEndpointResponse;
+import org.springframework.boot.actuate.endpoint.web.annotation.EndpointWebExtension;
+
+/**
+ * {@link EndpointWebExtension @EndpointWebExtension} for the {@link ClusterEndpoint}: answers 503
+ * with the reason, after a bounded wait, when the primary cannot be reached, instead of an error
+ * page or a hang.
+ *
+ * @author cluster-spring-boot-starter
+ */
+@EndpointWebExtension(endpoint = ClusterEndpoint.class)
+public class ClusterEndpointWebExtension {
+
+	private final ClusterEndpoint delegate;
+
+	/**
+	 * Create the extension.
+	 * @param delegate the endpoint
+	 */
+	public ClusterEndpointWebExtension(ClusterEndpoint delegate) {
+		this.delegate = delegate;
+	}
+
+	/**
+	 * Return the cluster, or 503 when the primary does not answer.
+	 * @return the response
+	 */
+	@ReadOperation
+	public WebEndpointResponse<Object> cluster() {
+		try {
+			return new WebEndpointResponse<>(this.delegate.cluster());
+		}
+		catch (PrimaryUnavailableException ex) {
+			return unavailable(ex);
+		}
+	}
+
+	/**
+	 * Return one worker: 404 if no live worker has the id, 400 if the id is not a number, 503
+	 * when the primary does not answer.
+	 * @param id the worker id
+	 * @return the response
+	 */
+	@ReadOperation
+	public WebEndpointResponse<Object> worker(@Selector String id) {
+		try {
+			Object worker = this.delegate.worker(id);
+			return (worker != null) ? new WebEndpointResponse<>(worker)
+					: new WebEndpointResponse<>(WebEndpointResponse.STATUS_NOT_FOUND);
+		}
+		catch (PrimaryUnavailableException ex) {
+			return unavailable(ex);
+		}
+	}
+
+	private static WebEndpointResponse<Object> unavailable(PrimaryUnavailableException ex) {
+		return new WebEndpointResponse<>(Map.of("status", 503, "reason", ex.getMessage()),
+				WebEndpointResponse.STATUS_SERVICE_UNAVAILABLE);
+	}
+
+}
