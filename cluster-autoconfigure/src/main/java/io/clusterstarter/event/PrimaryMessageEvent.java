@@ -5,7 +5,9 @@ import io.clusterstarter.ClusterMessage;
 import org.springframework.context.ApplicationEvent;
 
 /**
- * Published in a worker's application context when the primary sends it a message.
+ * Published in a worker's application context when the primary sends it a message. Listeners run
+ * on the thread that reads the channel to the primary: hand long work to another thread, or later
+ * messages (a request to disconnect among them) wait for it.
  *
  * @author cluster-spring-boot-starter
  */
