@@ -158,6 +158,24 @@ public final class ClusterProcess implements AutoCloseable {
 		}
 	}
 
+	/** The environment of a running process, read from {@code /proc} (Linux). */
+	public static Map<String, String> environmentOf(long pid) {
+		try {
+			String environ = Files.readString(Path.of("/proc", String.valueOf(pid), "environ"), StandardCharsets.UTF_8);
+			Map<String, String> env = new LinkedHashMap<>();
+			for (String entry : environ.split("\0")) {
+				int equals = entry.indexOf('=');
+				if (equals > 0) {
+					env.put(entry.substring(0, equals), entry.substring(equals + 1));
+				}
+			}
+			return env;
+		}
+		catch (IOException ex) {
+			throw new IllegalStateException("Cannot read the environment of process " + pid, ex);
+		}
+	}
+
 	public List<ProcessHandle> children() {
 		return this.process.toHandle().children().toList();
 	}

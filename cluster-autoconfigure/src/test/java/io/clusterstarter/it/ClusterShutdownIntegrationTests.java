@@ -79,14 +79,8 @@ class ClusterShutdownIntegrationTests {
 		}
 	}
 
-	private static String ipcSocket(Map<Integer, Long> workers) throws IOException {
-		String environ = Files.readString(Path.of("/proc", String.valueOf(workers.get(1)), "environ"));
-		for (String entry : environ.split("\0")) {
-			if (entry.startsWith("CLUSTERSTARTER_IPC_SOCKET=")) {
-				return entry.substring("CLUSTERSTARTER_IPC_SOCKET=".length());
-			}
-		}
-		throw new IllegalStateException("No IPC socket in the worker's environment");
+	private static String ipcSocket(Map<Integer, Long> workers) {
+		return ClusterProcess.environmentOf(workers.get(1)).get("CLUSTERSTARTER_IPC_SOCKET");
 	}
 
 	private static ClusterProcess start(String name, String... args) throws IOException {

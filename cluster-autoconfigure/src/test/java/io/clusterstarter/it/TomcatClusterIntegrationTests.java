@@ -1,7 +1,6 @@
 package io.clusterstarter.it;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -184,7 +183,7 @@ class TomcatClusterIntegrationTests {
 	@Order(10)
 	void hostileIpcTrafficIsDroppedAndLoggedWithoutHarm() throws Exception {
 		long worker = this.cluster.listeningWorkers().values().iterator().next();
-		Path socket = Path.of(environmentOf(worker).get("CLUSTERSTARTER_IPC_SOCKET"));
+		Path socket = Path.of(ClusterProcess.environmentOf(worker).get("CLUSTERSTARTER_IPC_SOCKET"));
 		assertThat(Files.getPosixFilePermissions(socket.getParent()))
 			.containsExactlyInAnyOrder(java.nio.file.attribute.PosixFilePermission.OWNER_READ,
 					java.nio.file.attribute.PosixFilePermission.OWNER_WRITE,
@@ -249,18 +248,6 @@ class TomcatClusterIntegrationTests {
 			this.cluster.signal("CONT");
 		}
 		assertThat(ClusterProcess.get(port, "/actuator/cluster").status()).isEqualTo(200);
-	}
-
-	private static Map<String, String> environmentOf(long pid) throws IOException {
-		String environ = Files.readString(Path.of("/proc", String.valueOf(pid), "environ"), StandardCharsets.UTF_8);
-		Map<String, String> env = new HashMap<>();
-		for (String entry : environ.split("\0")) {
-			int equals = entry.indexOf('=');
-			if (equals > 0) {
-				env.put(entry.substring(0, equals), entry.substring(equals + 1));
-			}
-		}
-		return env;
 	}
 
 	private String value(long pid, String path) {
