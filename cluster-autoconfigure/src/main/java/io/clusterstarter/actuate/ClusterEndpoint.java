@@ -23,7 +23,7 @@ public class ClusterEndpoint {
 	/**
 	 * How long a worker waits for the primary's view before it gives up.
 	 */
-	static final Duration TIMEOUT = Duration.ofSeconds(5);
+	private static final Duration TIMEOUT = Duration.ofSeconds(5);
 
 	private final WorkerRuntime runtime;
 

@@ -19,6 +19,7 @@ import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -267,7 +268,7 @@ public class PrimaryCluster implements Cluster, IpcServer.Authenticator {
 			live.forEach((worker) -> killTree(worker.javaProcess().toHandle()));
 		}
 		catch (ExecutionException ex) {
-			// onExit futures do not fail
+			// Exit-handled futures are only ever completed normally
 		}
 		// Every exit is handled (and its events published) by now: the loop can stop
 		this.loop.shutdown();
@@ -618,7 +619,7 @@ public class PrimaryCluster implements Cluster, IpcServer.Authenticator {
 				}
 			});
 		}
-		catch (java.util.concurrent.RejectedExecutionException ex) {
+		catch (RejectedExecutionException ex) {
 			// Shut down: nothing is tracked any more
 		}
 	}
@@ -644,7 +645,7 @@ public class PrimaryCluster implements Cluster, IpcServer.Authenticator {
 			}
 			throw new IllegalStateException(ex.getCause());
 		}
-		catch (java.util.concurrent.RejectedExecutionException ex) {
+		catch (RejectedExecutionException ex) {
 			throw new IllegalStateException("The cluster is shut down", ex);
 		}
 	}

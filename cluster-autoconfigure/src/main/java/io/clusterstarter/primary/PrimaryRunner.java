@@ -1,8 +1,11 @@
 package io.clusterstarter.primary;
 
+import java.io.File;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
@@ -138,8 +141,8 @@ public final class PrimaryRunner {
 
 	private static boolean isOnPath(String command) {
 		String path = System.getenv("PATH");
-		return path != null && Arrays.stream(path.split(java.io.File.pathSeparator))
-			.anyMatch((directory) -> java.nio.file.Files.isExecutable(java.nio.file.Path.of(directory, command)));
+		return path != null && Arrays.stream(path.split(File.pathSeparator))
+			.anyMatch((directory) -> Files.isExecutable(Path.of(directory, command)));
 	}
 
 	static void checkPlatform(String osName) {
