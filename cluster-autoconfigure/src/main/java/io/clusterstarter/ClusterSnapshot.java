@@ -1,23 +1,107 @@
 package io.clusterstarter;
 
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.function.UnaryOperator;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
 
 /**
  * The primary's authoritative view of the cluster, as {@code /actuator/cluster} shows it.
+ * Instants and durations are ISO-8601 strings and sizes are bytes, so the JSON shape does not
+ * depend on how a JSON mapper is configured.
  *
- * @param primary the primary
- * @param workers the live workers keyed by id
+ * @param primary the primary, or {@code null} when the application is not clustered
+ * @param workers the live workers keyed by id, in id order
  * @author cluster-spring-boot-starter
  */
+@JsonInclude(JsonInclude.Include.NON_NULL)
 public record ClusterSnapshot(Primary primary, Map<String, WorkerInfo> workers) {
+
+	/**
+	 * Return the workers that serve: listening when the application has a web server, ready
+	 * otherwise.
+	 * @return the number of serving workers
+	 */
+	public long serving() {
+		boolean web = this.primary != null && this.primary.port() != null;
+		return this.workers.values()
+			.stream()
+			.filter((worker) -> web ? "listening".equals(worker.state()) : worker.ready())
+			.count();
+	}
 
 	/**
 	 * The primary process.
 	 * @param pid the primary's pid
+	 * @param startTime when the primary's JVM started
+	 * @param uptime how long the primary has been running
 	 * @param port the shared port, or {@code null} without a web server
-	 * @param workers the configured number of workers
+	 * @param scheduling how connections reach workers: {@code reuseport} (the kernel spreads
+	 * them over the workers' {@code SO_REUSEPORT} listeners) or {@code none} (no web server)
+	 * @param settings the effective settings
+	 * @param counters what happened since the primary started
 	 */
-	public record Primary(long pid, Integer port, int workers) {
+	@JsonInclude(JsonInclude.Include.NON_NULL)
+	public record Primary(long pid, String startTime, String uptime, Integer port, String scheduling,
+			Settings settings, Counters counters) {
+	}
+
+	/**
+	 * The primary's effective settings.
+	 * @param workers the configured number of workers ({@code auto} resolved)
+	 * @param execArgv JVM options for each worker
+	 * @param args program arguments for each worker
+	 * @param env environment variables for each worker; values are masked by the endpoint
+	 * unless its {@code show-values} allows them
+	 * @param silent whether worker output is discarded
+	 * @param shareProcessors whether each worker sees its share of the processors
+	 * @param cpuAffinity how workers are placed on processors
+	 * @param shutdownTimeout time workers get to stop gracefully
+	 * @param restart when and how fast workers are replaced
+	 * @param statsInterval how often workers report their figures, or {@code null} when they do
+	 * not
+	 */
+	@JsonInclude(JsonInclude.Include.NON_NULL)
+	public record Settings(int workers, List<String> execArgv, List<String> args, Map<String, String> env,
+			boolean silent, boolean shareProcessors, String cpuAffinity, String shutdownTimeout, Restart restart,
+			String statsInterval) {
+
+		/**
+		 * Return a copy with every environment value passed through {@code masker}.
+		 * @param masker what to show instead of each value
+		 * @return the copy
+		 */
+		public Settings withEnvValues(UnaryOperator<String> masker) {
+			if (this.env == null) {
+				return this;
+			}
+			Map<String, String> masked = new LinkedHashMap<>();
+			this.env.forEach((name, value) -> masked.put(name, masker.apply(value)));
+			return new Settings(this.workers, this.execArgv, this.args, masked, this.silent, this.shareProcessors,
+					this.cpuAffinity, this.shutdownTimeout, this.restart, this.statsInterval);
+		}
+
+	}
+
+	/**
+	 * When and how fast workers that exit are replaced.
+	 * @param policy {@code always}, {@code on-failure} or {@code never}
+	 * @param initialBackoff delay before the first replacement in a slot
+	 * @param maxBackoff longest delay between replacements
+	 * @param multiplier growth of the delay after each failure
+	 */
+	public record Restart(String policy, String initialBackoff, String maxBackoff, double multiplier) {
+	}
+
+	/**
+	 * Totals since the primary started.
+	 * @param forks workers forked
+	 * @param exits workers exited, for any reason
+	 * @param restarts workers forked to replace one that exited unexpectedly
+	 */
+	public record Counters(long forks, long exits, long restarts) {
 	}
 
 	/**
@@ -27,9 +111,51 @@ public record ClusterSnapshot(Primary primary, Map<String, WorkerInfo> workers) 
 	 * @param pid the worker's pid
 	 * @param state the state, lower case ({@code forked}, {@code online}, {@code listening},
 	 * {@code disconnecting} or {@code dead})
-	 * @param startTime when the worker was forked, ISO-8601
+	 * @param ready whether the worker's application is ready ({@code ApplicationReadyEvent})
+	 * @param startTime when the worker was forked
+	 * @param uptime how long ago the worker was forked
+	 * @param exitedAfterDisconnect whether the worker is leaving because of a disconnect
+	 * @param report the worker's latest figures, or {@code null} before its first report
 	 */
-	public record WorkerInfo(int id, int slot, long pid, String state, String startTime) {
+	@JsonInclude(JsonInclude.Include.NON_NULL)
+	public record WorkerInfo(int id, int slot, long pid, String state, boolean ready, String startTime, String uptime,
+			boolean exitedAfterDisconnect, Report report) {
+	}
+
+	/**
+	 * The figures a worker reported. When the report is stale (older than twice the reporting
+	 * interval plus a second), only its time and age are shown: old numbers are never presented
+	 * as current.
+	 * @param time when the primary received the report
+	 * @param age how old the report is
+	 * @param stale whether the worker has stopped reporting
+	 * @param heap heap memory, {@code null} when stale
+	 * @param processCpuLoad the worker's recent CPU load, 0 to 1 of the whole machine, or
+	 * {@code null} when stale or unknown
+	 * @param threads live threads, {@code null} when stale
+	 * @param gcPause total time spent in stop-the-world collections, {@code null} when stale
+	 * @param requests HTTP requests, {@code null} when stale or without a web server
+	 */
+	@JsonInclude(JsonInclude.Include.NON_NULL)
+	public record Report(String time, String age, boolean stale, Heap heap, Double processCpuLoad, Integer threads,
+			String gcPause, Requests requests) {
+	}
+
+	/**
+	 * Heap memory, in bytes.
+	 * @param used bytes in use
+	 * @param committed bytes committed by the JVM
+	 * @param max the limit, or -1 when undefined
+	 */
+	public record Heap(long used, long committed, long max) {
+	}
+
+	/**
+	 * HTTP requests handled by a worker.
+	 * @param served requests completed since the worker started
+	 * @param inFlight requests in progress when the report was made
+	 */
+	public record Requests(long served, long inFlight) {
 	}
 
 }

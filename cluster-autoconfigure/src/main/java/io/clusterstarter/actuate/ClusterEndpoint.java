@@ -1,52 +1,77 @@
 package io.clusterstarter.actuate;
 
 import java.time.Duration;
+import java.util.Collection;
 import java.util.Map;
+import java.util.Set;
 
 import io.clusterstarter.ClusterSnapshot;
 import io.clusterstarter.worker.WorkerRuntime;
 
 import org.springframework.boot.actuate.endpoint.InvalidEndpointRequestException;
+import org.springframework.boot.actuate.endpoint.SecurityContext;
+import org.springframework.boot.actuate.endpoint.Show;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
 import org.springframework.boot.actuate.endpoint.annotation.Selector;
 
 /**
  * {@link Endpoint @Endpoint} that shows the cluster. Any worker answers on the shared port with
- * the primary's authoritative view, fetched over IPC.
+ * the primary's authoritative view, fetched over IPC. Worker environment values are masked
+ * unless {@code management.endpoint.cluster.show-values} allows them, as for the {@code env}
+ * endpoint.
  *
  * @author cluster-spring-boot-starter
  */
 @Endpoint(id = "cluster")
 public class ClusterEndpoint {
 
-	/**
-	 * How long a worker waits for the primary's view before it gives up.
-	 */
-	private static final Duration TIMEOUT = Duration.ofSeconds(5);
+	private static final String MASK = "******";
 
 	private final WorkerRuntime runtime;
+
+	private final Duration timeout;
+
+	private final Show showValues;
+
+	private final Set<String> roles;
 
 	/**
 	 * Create the endpoint.
 	 * @param runtime the worker runtime, or {@code null} when the application is not clustered
+	 * @param timeout how long to wait for the primary
+	 * @param showValues when to show worker environment values
+	 * @param roles the roles that may see them when {@code showValues} is
+	 * {@link Show#WHEN_AUTHORIZED}
 	 */
-	public ClusterEndpoint(WorkerRuntime runtime) {
+	public ClusterEndpoint(WorkerRuntime runtime, Duration timeout, Show showValues, Collection<String> roles) {
 		this.runtime = runtime;
+		this.timeout = timeout;
+		this.showValues = showValues;
+		this.roles = Set.copyOf(roles);
 	}
 
 	/**
 	 * Return the primary's view of the cluster; without clustering, no primary and no workers.
+	 * @param securityContext the caller, to decide whether environment values are shown
 	 * @return the cluster
 	 * @throws io.clusterstarter.worker.PrimaryUnavailableException if the primary does not
-	 * answer within 5 seconds
+	 * answer in time
 	 */
 	@ReadOperation
-	public ClusterSnapshot cluster() {
+	public ClusterSnapshot cluster(SecurityContext securityContext) {
 		if (this.runtime == null) {
 			return new ClusterSnapshot(null, Map.of());
 		}
-		return this.runtime.codec().fromTree(this.runtime.request("status", TIMEOUT), ClusterSnapshot.class);
+		ClusterSnapshot snapshot = this.runtime.status(this.timeout);
+		if (snapshot.primary() == null || this.showValues.isShown(securityContext, this.roles)) {
+			return snapshot;
+		}
+		ClusterSnapshot.Primary primary = snapshot.primary();
+		return new ClusterSnapshot(new ClusterSnapshot.Primary(primary.pid(), primary.startTime(), primary.uptime(),
+				primary.port(), primary.scheduling(),
+				(primary.settings() != null) ? primary.settings().withEnvValues((value) -> MASK) : null,
+				primary.counters()), snapshot.workers());
 	}
 
 	/**
@@ -57,14 +82,18 @@ public class ClusterEndpoint {
 	 */
 	@ReadOperation
 	public ClusterSnapshot.WorkerInfo worker(@Selector String id) {
+		int number;
 		try {
-			Integer.parseInt(id);
+			number = Integer.parseInt(id.strip());
 		}
 		catch (NumberFormatException ex) {
 			throw new InvalidEndpointRequestException("Worker id '" + id + "' is not a number",
 					"Worker id must be a number");
 		}
-		return cluster().workers().get(id);
+		if (this.runtime == null) {
+			return null;
+		}
+		return this.runtime.status(this.timeout).workers().get(String.valueOf(number));
 	}
 
 }

@@ -4,6 +4,7 @@ import java.util.Map;
 
 import io.clusterstarter.worker.PrimaryUnavailableException;
 
+import org.springframework.boot.actuate.endpoint.SecurityContext;
 import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
 import org.springframework.boot.actuate.endpoint.annotation.Selector;
 import org.springframework.boot.actuate.endpoint.web.WebEndpointResponse;
@@ -31,12 +32,13 @@ public class ClusterEndpointWebExtension {
 
 	/**
 	 * Return the cluster, or 503 when the primary does not answer.
+	 * @param securityContext the caller
 	 * @return the response
 	 */
 	@ReadOperation
-	public WebEndpointResponse<Object> cluster() {
+	public WebEndpointResponse<Object> cluster(SecurityContext securityContext) {
 		try {
-			return new WebEndpointResponse<>(this.delegate.cluster());
+			return new WebEndpointResponse<>(this.delegate.cluster(securityContext));
 		}
 		catch (PrimaryUnavailableException ex) {
 			return unavailable(ex);

@@ -11,6 +11,7 @@ import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.core.env.ConfigurableEnvironment;
 
@@ -22,6 +23,7 @@ import org.springframework.core.env.ConfigurableEnvironment;
  */
 @AutoConfiguration(after = ClusterAutoConfiguration.class)
 @ConditionalOnClass({ ClusterEndpoint.class, ConditionalOnAvailableEndpoint.class })
+@EnableConfigurationProperties(ClusterEndpointProperties.class)
 public final class ClusterEndpointAutoConfiguration {
 
 	// On the method, so that the class-level @ConditionalOnClass is checked before this
@@ -29,8 +31,10 @@ public final class ClusterEndpointAutoConfiguration {
 	@Bean
 	@ConditionalOnAvailableEndpoint(ClusterEndpoint.class)
 	@ConditionalOnMissingBean
-	ClusterEndpoint clusterEndpoint(ConfigurableEnvironment environment) {
-		return new ClusterEndpoint(WorkerPropertySource.runtimeOf(environment));
+	ClusterEndpoint clusterEndpoint(ConfigurableEnvironment environment, ClusterProperties properties,
+			ClusterEndpointProperties endpointProperties) {
+		return new ClusterEndpoint(WorkerPropertySource.runtimeOf(environment), properties.getIpc().getRequestTimeout(),
+				endpointProperties.getShowValues(), endpointProperties.getRoles());
 	}
 
 	@Bean

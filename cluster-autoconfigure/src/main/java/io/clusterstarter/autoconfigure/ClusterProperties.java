@@ -84,6 +84,10 @@ public class ClusterProperties {
 
 	private final Ipc ipc = new Ipc();
 
+	private final Stats stats = new Stats();
+
+	private final Metrics metrics = new Metrics();
+
 	public boolean isEnabled() {
 		return this.enabled;
 	}
@@ -164,6 +168,14 @@ public class ClusterProperties {
 		return this.ipc;
 	}
 
+	public Stats getStats() {
+		return this.stats;
+	}
+
+	public Metrics getMetrics() {
+		return this.metrics;
+	}
+
 	/**
 	 * Return the number of workers to fork.
 	 * @param availableProcessors the processors available to this JVM
@@ -214,11 +226,30 @@ public class ClusterProperties {
 			throw invalid("cluster.ipc.max-message-size", size, "must be between 1KB and 2GB",
 					"a size such as 1MB");
 		}
+		Duration interval = this.stats.interval;
+		if (interval == null || interval.compareTo(Stats.MIN_INTERVAL) < 0 || interval.compareTo(Stats.MAX_INTERVAL) > 0) {
+			throw invalid("cluster.stats.interval", interval, "must be between 100ms and 10m",
+					"a duration such as 5s, or set 'cluster.stats.enabled=false' to turn reports off");
+		}
+		requirePositive("cluster.ipc.request-timeout", this.ipc.requestTimeout);
+		requirePositive("cluster.metrics.scrape-timeout", this.metrics.scrapeTimeout);
+		if (this.metrics.scrapeTimeout.compareTo(this.ipc.requestTimeout) >= 0) {
+			throw invalid("cluster.metrics.scrape-timeout", this.metrics.scrapeTimeout,
+					"is not shorter than cluster.ipc.request-timeout (" + this.ipc.requestTimeout + ")",
+					"a duration shorter than cluster.ipc.request-timeout, so that a slow worker is left out "
+							+ "of a scrape rather than failing it");
+		}
 		for (String key : this.env.keySet()) {
 			if (key.isEmpty() || key.indexOf('=') >= 0 || key.indexOf('\0') >= 0) {
 				throw invalid("cluster.env", key, "is not a valid environment variable name",
 						"names without '=' or NUL characters");
 			}
+		}
+	}
+
+	private static void requirePositive(String name, Duration value) {
+		if (value == null || value.isNegative() || value.isZero()) {
+			throw invalid(name, value, "must be positive", "a duration such as 5s");
 		}
 	}
 
@@ -359,12 +390,87 @@ public class ClusterProperties {
 		 */
 		private DataSize maxMessageSize = DataSize.ofMegabytes(1);
 
+		/**
+		 * How long a worker waits for the primary's answer when it serves the cluster
+		 * endpoint, health, info or a cluster-wide scrape. Past it, the worker answers without
+		 * the primary (503 for the endpoint, DOWN for health).
+		 */
+		private Duration requestTimeout = Duration.ofSeconds(5);
+
 		public DataSize getMaxMessageSize() {
 			return this.maxMessageSize;
 		}
 
 		public void setMaxMessageSize(DataSize maxMessageSize) {
 			this.maxMessageSize = maxMessageSize;
+		}
+
+		public Duration getRequestTimeout() {
+			return this.requestTimeout;
+		}
+
+		public void setRequestTimeout(Duration requestTimeout) {
+			this.requestTimeout = requestTimeout;
+		}
+
+	}
+
+	/**
+	 * The figures each worker reports to the primary (heap, CPU, threads, GC, requests).
+	 */
+	public static class Stats {
+
+		static final Duration MIN_INTERVAL = Duration.ofMillis(100);
+
+		static final Duration MAX_INTERVAL = Duration.ofMinutes(10);
+
+		/**
+		 * Whether workers report their figures and count their HTTP requests.
+		 */
+		private boolean enabled = true;
+
+		/**
+		 * How often each worker reports, between 100ms and 10m. A report older than twice this
+		 * plus a second is shown as stale.
+		 */
+		private Duration interval = Duration.ofSeconds(5);
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public Duration getInterval() {
+			return this.interval;
+		}
+
+		public void setInterval(Duration interval) {
+			this.interval = interval;
+		}
+
+	}
+
+	/**
+	 * Cluster-wide metrics.
+	 */
+	public static class Metrics {
+
+		/**
+		 * How long the primary waits for each worker's meters in a cluster-wide Prometheus
+		 * scrape. A worker that takes longer is left out of that scrape and counted in
+		 * cluster_scrape_workers_missed_total. Must be shorter than cluster.ipc.request-timeout.
+		 */
+		private Duration scrapeTimeout = Duration.ofSeconds(3);
+
+		public Duration getScrapeTimeout() {
+			return this.scrapeTimeout;
+		}
+
+		public void setScrapeTimeout(Duration scrapeTimeout) {
+			this.scrapeTimeout = scrapeTimeout;
 		}
 
 	}

@@ -16,6 +16,7 @@ import tools.jackson.databind.JsonNode;
 		@JsonSubTypes.Type(value = IpcMessage.Ready.class, name = "ready"),
 		@JsonSubTypes.Type(value = IpcMessage.Stopping.class, name = "stopping"),
 		@JsonSubTypes.Type(value = IpcMessage.Disconnect.class, name = "disconnect"),
+		@JsonSubTypes.Type(value = IpcMessage.Stats.class, name = "stats"),
 		@JsonSubTypes.Type(value = IpcMessage.Request.class, name = "request"),
 		@JsonSubTypes.Type(value = IpcMessage.Response.class, name = "response"),
 		@JsonSubTypes.Type(value = IpcMessage.UserMessage.class, name = "message") })
@@ -60,11 +61,48 @@ public sealed interface IpcMessage {
 	}
 
 	/**
-	 * A request that expects a {@link Response} with the same sequence number.
+	 * A worker's periodic figures.
+	 * @param heapUsed heap bytes in use
+	 * @param heapCommitted heap bytes committed
+	 * @param heapMax the heap limit in bytes, or -1 when undefined
+	 * @param processCpuLoad recent CPU load of the worker, 0 to 1, or negative when unknown
+	 * @param threads live threads
+	 * @param gcPauseMillis total milliseconds of stop-the-world collections
+	 * @param requestsServed HTTP requests completed, or {@code null} without a web server
+	 * @param requestsInFlight HTTP requests in progress, or {@code null} without a web server
+	 */
+	record Stats(long heapUsed, long heapCommitted, long heapMax, double processCpuLoad, int threads,
+			long gcPauseMillis, Long requestsServed, Long requestsInFlight) implements IpcMessage {
+
+		/**
+		 * Whether the figures are plausible: a worker that sends nonsense is ignored rather
+		 * than shown.
+		 * @return {@code true} if every figure is in range
+		 */
+		public boolean isValid() {
+			return this.heapUsed >= 0 && this.heapCommitted >= 0 && this.heapMax >= -1 && this.threads >= 0
+					&& this.gcPauseMillis >= 0 && !Double.isNaN(this.processCpuLoad) && this.processCpuLoad <= 1
+					&& (this.requestsServed == null || this.requestsServed >= 0)
+					&& (this.requestsInFlight == null || this.requestsInFlight >= 0);
+		}
+
+	}
+
+	/**
+	 * A request that expects a {@link Response} with the same sequence number. Both sides ask:
+	 * a worker asks the primary for the cluster's status, the primary asks workers for their
+	 * meters.
 	 * @param seq the sequence number, unique per sender
 	 * @param operation what is asked for
+	 * @param argument the operation's argument, or {@code null}
 	 */
-	record Request(long seq, String operation) implements IpcMessage {
+	record Request(long seq, String operation, JsonNode argument) implements IpcMessage {
+
+		public Request {
+			// JSON null reads back as a null node: keep one representation of "no argument"
+			argument = (argument != null && !argument.isNull()) ? argument : null;
+		}
+
 	}
 
 	/**

@@ -1,13 +1,18 @@
 package io.clusterstarter.primary;
 
+import java.io.IOException;
 import java.time.Instant;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 
 import io.clusterstarter.Worker;
 import io.clusterstarter.WorkerState;
 import io.clusterstarter.ipc.IpcConnection;
 import io.clusterstarter.ipc.IpcMessage;
 import io.clusterstarter.ipc.MessageCodec;
+import tools.jackson.databind.JsonNode;
 
 /**
  * The primary's record of one worker process. Its state changes only on the cluster's event
@@ -42,6 +47,14 @@ final class ManagedWorker implements Worker {
 	private volatile boolean ready;
 
 	private boolean disconnectPublished;
+
+	private volatile IpcMessage.Stats stats;
+
+	private volatile Instant statsTime;
+
+	private final AtomicLong sequence = new AtomicLong();
+
+	private final Map<Long, CompletableFuture<JsonNode>> pending = new ConcurrentHashMap<>();
 
 	ManagedWorker(int id, int slot, String token, Process process, MessageCodec codec, PrimaryCluster cluster) {
 		this.id = id;
@@ -158,6 +171,60 @@ final class ManagedWorker implements Worker {
 
 	void markReady() {
 		this.ready = true;
+	}
+
+	/**
+	 * Keep the worker's latest figures.
+	 */
+	void stats(IpcMessage.Stats stats, Instant received) {
+		this.stats = stats;
+		this.statsTime = received;
+	}
+
+	IpcMessage.Stats stats() {
+		return this.stats;
+	}
+
+	Instant statsTime() {
+		return this.statsTime;
+	}
+
+	/**
+	 * Ask the worker something. The future fails if the worker is not connected, answers with
+	 * an error, or its channel closes first; the caller bounds the wait.
+	 */
+	CompletableFuture<JsonNode> request(String operation, JsonNode argument) {
+		long seq = this.sequence.incrementAndGet();
+		CompletableFuture<JsonNode> future = new CompletableFuture<>();
+		this.pending.put(seq, future);
+		future.whenComplete((body, ex) -> this.pending.remove(seq));
+		IpcConnection current = this.connection;
+		if (current == null || !current.send(new IpcMessage.Request(seq, operation, argument))) {
+			future.completeExceptionally(new IOException(this + " is not connected"));
+		}
+		return future;
+	}
+
+	/**
+	 * Complete the request the response answers, if it is still waited for.
+	 */
+	void answered(IpcMessage.Response response) {
+		CompletableFuture<JsonNode> future = this.pending.get(response.seq());
+		if (future != null) {
+			if (response.error() != null) {
+				future.completeExceptionally(new IllegalStateException(response.error()));
+			}
+			else {
+				future.complete(response.body());
+			}
+		}
+	}
+
+	/**
+	 * Fail every request still waiting: the channel is gone.
+	 */
+	void failPendingRequests() {
+		this.pending.values().forEach((future) -> future.completeExceptionally(new IOException(this + " disconnected")));
 	}
 
 	/**

@@ -12,6 +12,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -103,6 +104,14 @@ public class PrimaryCluster implements Cluster, IpcServer.Authenticator {
 	private final AtomicBoolean shutDown = new AtomicBoolean();
 
 	private boolean summaryLogged;
+
+	private final ClusterCounters counters = new ClusterCounters();
+
+	/** Workers already warned about for sending implausible figures. */
+	private final Set<Integer> badStatsLogged = new HashSet<>();
+
+	/** The primary's meters in Prometheus text format, created at the first scrape. */
+	private Supplier<String> primaryMeters;
 
 	/**
 	 * Create the cluster; nothing is forked until {@link #start()}.
@@ -203,14 +212,65 @@ public class PrimaryCluster implements Cluster, IpcServer.Authenticator {
 	 */
 	public ClusterSnapshot snapshot() {
 		return onLoop(() -> {
+			Instant now = Instant.now();
 			Map<String, ClusterSnapshot.WorkerInfo> infos = new LinkedHashMap<>();
 			new TreeMap<>(this.workers).forEach((id, worker) -> infos.put(String.valueOf(id),
 					new ClusterSnapshot.WorkerInfo(id, worker.slot(), worker.pid(), worker.state().displayName(),
-							worker.startTime().toString())));
-			return new ClusterSnapshot(
-					new ClusterSnapshot.Primary(ProcessHandle.current().pid(), this.options.port(), this.options.workers()),
-					infos);
+							worker.isReady(), worker.startTime().toString(),
+							Duration.between(worker.startTime(), now).toString(), worker.exitedAfterDisconnect(),
+							report(worker, now))));
+			ClusterSnapshot.Primary primary = new ClusterSnapshot.Primary(ProcessHandle.current().pid(),
+					this.options.jvmStartTime().toString(), Duration.between(this.options.jvmStartTime(), now).toString(),
+					this.options.port(), (this.options.port() != null) ? "reuseport" : "none", effectiveSettings(),
+					new ClusterSnapshot.Counters(this.counters.forks.sum(), this.counters.totalExits(),
+							this.counters.restarts.sum()));
+			return new ClusterSnapshot(primary, infos);
 		});
+	}
+
+	private ClusterSnapshot.Settings effectiveSettings() {
+		ClusterSettings current = this.settings;
+		ClusterProperties.Restart restart = this.properties.getRestart();
+		ClusterProperties.Stats stats = this.properties.getStats();
+		return new ClusterSnapshot.Settings(this.options.workers(), current.execArgv(), current.args(), current.env(),
+				current.isSilent(), this.properties.isShareProcessors(),
+				this.properties.getCpuAffinity().name().toLowerCase(Locale.ROOT),
+				this.properties.getShutdownTimeout().toString(),
+				new ClusterSnapshot.Restart(restart.getPolicy().name().toLowerCase(Locale.ROOT).replace('_', '-'),
+						restart.getInitialBackoff().toString(), restart.getMaxBackoff().toString(),
+						restart.getMultiplier()),
+				stats.isEnabled() ? stats.getInterval().toString() : null);
+	}
+
+	/**
+	 * Describe a worker's latest figures: in full while fresh, only their time and age once
+	 * the worker has missed two reports.
+	 */
+	private ClusterSnapshot.Report report(ManagedWorker worker, Instant now) {
+		IpcMessage.Stats stats = worker.stats();
+		Instant time = worker.statsTime();
+		if (stats == null || time == null) {
+			return null;
+		}
+		Duration age = Duration.between(time, now);
+		Duration staleAfter = this.properties.getStats().getInterval().multipliedBy(2).plusSeconds(1);
+		if (age.compareTo(staleAfter) > 0) {
+			return new ClusterSnapshot.Report(time.toString(), age.toString(), true, null, null, null, null, null);
+		}
+		ClusterSnapshot.Requests requests = (stats.requestsServed() != null && stats.requestsInFlight() != null)
+				? new ClusterSnapshot.Requests(stats.requestsServed(), stats.requestsInFlight()) : null;
+		return new ClusterSnapshot.Report(time.toString(), age.toString(), false,
+				new ClusterSnapshot.Heap(stats.heapUsed(), stats.heapCommitted(), stats.heapMax()),
+				(stats.processCpuLoad() >= 0) ? stats.processCpuLoad() : null, stats.threads(),
+				Duration.ofMillis(stats.gcPauseMillis()).toString(), requests);
+	}
+
+	int countInState(WorkerState state) {
+		return (int) this.workers.values().stream().filter((worker) -> worker.state() == state).count();
+	}
+
+	int configuredWorkers() {
+		return this.options.workers();
 	}
 
 	void disconnect(ManagedWorker worker) {
@@ -366,6 +426,7 @@ public class PrimaryCluster implements Cluster, IpcServer.Authenticator {
 		}
 		ManagedWorker worker = new ManagedWorker(id, slot, token, process, this.codec, this);
 		this.workers.put(id, worker);
+		this.counters.forks.increment();
 		logger.debug("Forked " + worker + " in slot " + slot);
 		publish(new WorkerForkEvent(worker));
 		process.onExit().thenRun(() -> later(() -> exited(worker)));
@@ -447,14 +508,18 @@ public class PrimaryCluster implements Cluster, IpcServer.Authenticator {
 
 	private void handle(ManagedWorker worker, IpcMessage message) {
 		if (message instanceof IpcMessage.Listening listening) {
-			if (listening.namespace() == null) {
+			if (listening.namespace() == null && worker.state().compareTo(WorkerState.LISTENING) < 0) {
 				worker.advance(WorkerState.LISTENING);
+				this.counters.started(Duration.between(worker.startTime(), Instant.now()));
 			}
 			publish(
 					new WorkerListeningEvent(worker, listening.address(), listening.port(), listening.namespace()));
 			logSummaryWhenUp();
 		}
 		else if (message instanceof IpcMessage.Ready) {
+			if (this.options.port() == null && !worker.isReady()) {
+				this.counters.started(Duration.between(worker.startTime(), Instant.now()));
+			}
 			worker.markReady();
 			this.failuresBySlot.remove(worker.slot());
 			logSummaryWhenUp();
@@ -466,8 +531,19 @@ public class PrimaryCluster implements Cluster, IpcServer.Authenticator {
 			worker.markExitedAfterDisconnect();
 			worker.advance(WorkerState.DISCONNECTING);
 		}
+		else if (message instanceof IpcMessage.Stats stats) {
+			if (stats.isValid()) {
+				worker.stats(stats, Instant.now());
+			}
+			else if (this.badStatsLogged.add(worker.id())) {
+				logger.warn("Ignored implausible figures from " + worker + ": " + stats);
+			}
+		}
 		else if (message instanceof IpcMessage.Request request) {
 			answer(worker, request);
+		}
+		else if (message instanceof IpcMessage.Response response) {
+			worker.answered(response);
 		}
 		else if (message instanceof IpcMessage.UserMessage user) {
 			publish(new WorkerMessageEvent(worker, new ClusterMessage(user.payload(), this.codec::fromTree)));
@@ -485,10 +561,71 @@ public class PrimaryCluster implements Cluster, IpcServer.Authenticator {
 		if ("status".equals(request.operation())) {
 			connection.send(new IpcMessage.Response(request.seq(), this.codec.toTree(snapshot()), null));
 		}
+		else if ("scrape".equals(request.operation())) {
+			scrape(request).thenAccept((text) -> {
+				try {
+					connection.send(new IpcMessage.Response(request.seq(), this.codec.toTree(text), null));
+				}
+				catch (IllegalArgumentException ex) {
+					logger.warn("Could not send a cluster-wide scrape to " + worker + ": " + ex.getMessage());
+					connection.send(new IpcMessage.Response(request.seq(), null, "The merged scrape is too large: "
+							+ ex.getMessage() + "; raise cluster.ipc.max-message-size"));
+				}
+			});
+		}
 		else {
 			connection.send(new IpcMessage.Response(request.seq(), null,
 					"Unknown operation '" + request.operation() + "'"));
 		}
+	}
+
+	/**
+	 * Gather every connected worker's meters, without blocking the loop, and merge them with
+	 * the primary's own. A worker that does not answer within the scrape timeout is left out
+	 * and counted.
+	 */
+	private CompletableFuture<String> scrape(IpcMessage.Request request) {
+		if (this.primaryMeters == null) {
+			this.primaryMeters = PrimaryMeters.prometheus(this, this.counters);
+		}
+		Supplier<String> own = this.primaryMeters;
+		long timeout = this.properties.getMetrics().getScrapeTimeout().toMillis();
+		List<ManagedWorker> targets = new TreeMap<>(this.workers).values()
+			.stream()
+			.filter((worker) -> worker.connection() != null)
+			.toList();
+		List<CompletableFuture<String>> answers = targets.stream()
+			.map((worker) -> worker.request("prometheus", request.argument())
+				.orTimeout(timeout, TimeUnit.MILLISECONDS)
+				.handle((body, ex) -> {
+					if (ex != null || body == null || !body.isString()) {
+						logger.debug(worker + " left out of a scrape: " + ((ex != null) ? ex : "no meters"));
+						return null;
+					}
+					return body.asString();
+				}))
+			.toList();
+		return CompletableFuture.allOf(answers.toArray(CompletableFuture[]::new)).thenApply((done) -> {
+			PrometheusTextMerger merger = new PrometheusTextMerger();
+			long missed = answers.stream().filter((answer) -> answer.join() == null).count();
+			this.counters.scrapeMisses.add(missed);
+			if (own != null) {
+				merger.add(own.get(), "");
+			}
+			for (int i = 0; i < targets.size(); i++) {
+				String text = answers.get(i).join();
+				if (text != null) {
+					ManagedWorker worker = targets.get(i);
+					try {
+						merger.add(text, "worker_id=\"" + worker.id() + "\",worker_slot=\"" + worker.slot() + "\"");
+					}
+					catch (IllegalArgumentException ex) {
+						logger.warn("Left " + worker + " out of a scrape: " + ex.getMessage());
+					}
+				}
+			}
+			return merger.merge();
+		});
 	}
 
 	private void logSummaryWhenUp() {
@@ -528,6 +665,7 @@ public class PrimaryCluster implements Cluster, IpcServer.Authenticator {
 		if (connection != null) {
 			connection.close();
 		}
+		worker.failPendingRequests();
 		if (worker.claimDisconnectEvent()) {
 			worker.advance(WorkerState.DISCONNECTING);
 			publish(new WorkerDisconnectEvent(worker));
@@ -549,6 +687,8 @@ public class PrimaryCluster implements Cluster, IpcServer.Authenticator {
 		this.workers.remove(worker.id());
 		int code = worker.javaProcess().exitValue();
 		String signal = signalName(code);
+		this.counters.exited(worker.exitedAfterDisconnect(), code, signal);
+		this.badStatsLogged.remove(worker.id());
 		publish(new WorkerExitEvent(worker, code, signal, worker.exitedAfterDisconnect()));
 		if (shouldReplace(worker, code)) {
 			replace(worker, code, signal);
@@ -580,6 +720,7 @@ public class PrimaryCluster implements Cluster, IpcServer.Authenticator {
 			this.pendingSlots.remove(slot);
 			if (!this.stopping) {
 				forkInSlot(slot, Map.of());
+				this.counters.restarts.increment();
 			}
 		}), delayMillis, TimeUnit.MILLISECONDS);
 	}

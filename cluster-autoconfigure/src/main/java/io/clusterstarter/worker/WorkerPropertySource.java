@@ -20,6 +20,11 @@ public final class WorkerPropertySource extends MapPropertySource {
 	 */
 	public static final String NAME = "clusterWorker";
 
+	/**
+	 * Name of the property source with the worker's defaults.
+	 */
+	public static final String DEFAULTS_NAME = "clusterWorkerDefaults";
+
 	private final transient WorkerRuntime runtime;
 
 	/**
@@ -56,6 +61,11 @@ public final class WorkerPropertySource extends MapPropertySource {
 			properties.put("spring.main.banner-mode", "off");
 		}
 		environment.getPropertySources().addFirst(new WorkerPropertySource(runtime, properties));
+		// Defaults, below everything the user configures: the cluster health indicator's
+		// DEGRADED ranks between OUT_OF_SERVICE and UP, so it never hides another DOWN
+		environment.getPropertySources()
+			.addLast(new MapPropertySource(DEFAULTS_NAME,
+					Map.of("management.endpoint.health.status.order", "DOWN,OUT_OF_SERVICE,DEGRADED,UP,UNKNOWN")));
 	}
 
 	private static void putIfPresent(Map<String, Object> properties, String name, String value) {

@@ -11,12 +11,16 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.UnaryOperator;
 
 import io.clusterstarter.ClusterMessage;
+import io.clusterstarter.ClusterSnapshot;
 import io.clusterstarter.CurrentWorker;
 import io.clusterstarter.event.PrimaryMessageEvent;
 import io.clusterstarter.ipc.IpcConnection;
@@ -63,6 +67,18 @@ public final class WorkerRuntime implements CurrentWorker {
 	private final Map<Long, CompletableFuture<JsonNode>> pending = new ConcurrentHashMap<>();
 
 	private final AtomicBoolean leaving = new AtomicBoolean();
+
+	private final Map<String, UnaryOperator<JsonNode>> operations = new ConcurrentHashMap<>();
+
+	/**
+	 * Answers the primary's requests off the reader thread, so that a slow answer never holds
+	 * up the messages behind it.
+	 */
+	private final ExecutorService answers = Executors.newSingleThreadExecutor((runnable) -> {
+		Thread thread = new Thread(runnable, "cluster-worker-answers");
+		thread.setDaemon(true);
+		return thread;
+	});
 
 	private volatile IpcConnection connection;
 
@@ -143,6 +159,9 @@ public final class WorkerRuntime implements CurrentWorker {
 				}
 			}
 		}
+		else if (message instanceof IpcMessage.Request request) {
+			this.answers.execute(() -> answer(request));
+		}
 		else if (message instanceof IpcMessage.UserMessage user) {
 			ApplicationEventPublisher target = this.publisher;
 			if (target != null) {
@@ -156,6 +175,43 @@ public final class WorkerRuntime implements CurrentWorker {
 		else {
 			logger.warn("Dropped an unexpected " + message.getClass().getSimpleName() + " from the primary");
 		}
+	}
+
+	private void answer(IpcMessage.Request request) {
+		UnaryOperator<JsonNode> operation = this.operations.get(request.operation());
+		IpcMessage.Response response;
+		if (operation == null) {
+			response = new IpcMessage.Response(request.seq(), null,
+					"Worker " + this.id + " does not answer '" + request.operation() + "'");
+		}
+		else {
+			try {
+				response = new IpcMessage.Response(request.seq(), operation.apply(request.argument()), null);
+			}
+			catch (RuntimeException ex) {
+				logger.warn("Worker " + this.id + " failed to answer '" + request.operation() + "'", ex);
+				response = new IpcMessage.Response(request.seq(), null, String.valueOf(ex.getMessage()));
+			}
+		}
+		try {
+			this.connection.send(response);
+		}
+		catch (IllegalArgumentException ex) {
+			// Too large for the channel: say so, rather than leave the primary waiting
+			logger.warn("Worker " + this.id + " could not send its answer to '" + request.operation() + "': "
+					+ ex.getMessage());
+			this.connection.send(new IpcMessage.Response(request.seq(), null, ex.getMessage()));
+		}
+	}
+
+	/**
+	 * Answer the primary's requests for an operation from now on.
+	 * @param operation the operation's name
+	 * @param answer computes the answer from the request's argument (which may be
+	 * {@code null}); runs on a thread of its own
+	 */
+	public void answer(String operation, UnaryOperator<JsonNode> answer) {
+		this.operations.put(operation, answer);
 	}
 
 	/**
@@ -240,20 +296,44 @@ public final class WorkerRuntime implements CurrentWorker {
 	}
 
 	/**
+	 * Report this worker's figures.
+	 * @param stats the figures
+	 */
+	public void report(IpcMessage.Stats stats) {
+		IpcConnection current = this.connection;
+		if (current != null) {
+			current.send(stats);
+		}
+	}
+
+	/**
+	 * Ask the primary for its view of the cluster.
+	 * @param timeout how long to wait
+	 * @return the primary's view
+	 * @throws PrimaryUnavailableException if the primary is not connected or does not answer in
+	 * time
+	 */
+	public ClusterSnapshot status(Duration timeout) {
+		return this.codec.fromTree(request("status", null, timeout), ClusterSnapshot.class);
+	}
+
+	/**
 	 * Ask the primary something and wait for the answer.
 	 * @param operation the operation
+	 * @param argument the operation's argument, or {@code null}
 	 * @param timeout how long to wait
 	 * @return the answer
 	 * @throws PrimaryUnavailableException if the primary is not connected or does not answer in
 	 * time
 	 * @throws IllegalStateException if the primary answers with an error
 	 */
-	public JsonNode request(String operation, Duration timeout) {
+	public JsonNode request(String operation, JsonNode argument, Duration timeout) {
 		long seq = this.sequence.incrementAndGet();
 		CompletableFuture<JsonNode> future = new CompletableFuture<>();
 		this.pending.put(seq, future);
 		try {
-			if (!this.connection.send(new IpcMessage.Request(seq, operation))) {
+			IpcConnection current = this.connection;
+			if (current == null || !current.send(new IpcMessage.Request(seq, operation, argument))) {
 				throw new PrimaryUnavailableException("The primary is not connected");
 			}
 			return future.get(timeout.toMillis(), TimeUnit.MILLISECONDS);

@@ -1,11 +1,16 @@
 package io.clusterstarter.autoconfigure;
 
+import java.time.Duration;
+import java.util.Set;
+
 import io.clusterstarter.actuate.ClusterEndpoint;
 import io.clusterstarter.actuate.ClusterEndpointWebExtension;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.actuate.autoconfigure.endpoint.EndpointAutoConfiguration;
 import org.springframework.boot.actuate.endpoint.InvalidEndpointRequestException;
+import org.springframework.boot.actuate.endpoint.SecurityContext;
+import org.springframework.boot.actuate.endpoint.Show;
 import org.springframework.boot.actuate.endpoint.web.WebEndpointResponse;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.FilteredClassLoader;
@@ -67,7 +72,7 @@ class ClusterEndpointAutoConfigurationTests {
 
 	@Test
 	void runWhenUserDefinesAnEndpointShouldBackOff() {
-		ClusterEndpoint userEndpoint = new ClusterEndpoint(null);
+		ClusterEndpoint userEndpoint = endpoint();
 		this.runner.withPropertyValues("management.endpoints.web.exposure.include=cluster")
 			.withBean(ClusterEndpoint.class, () -> userEndpoint)
 			.run((context) -> assertThat(context).getBean(ClusterEndpoint.class).isSameAs(userEndpoint));
@@ -76,20 +81,24 @@ class ClusterEndpointAutoConfigurationTests {
 	@Test
 	void workerIdThatIsNotANumberIsABadRequest() {
 		assertThatExceptionOfType(InvalidEndpointRequestException.class)
-			.isThrownBy(() -> new ClusterEndpoint(null).worker("abc"))
+			.isThrownBy(() -> endpoint().worker("abc"))
 			.withMessage("Worker id 'abc' is not a number");
 	}
 
 	@Test
 	void unknownWorkerIsNotFound() {
-		assertThat(new ClusterEndpoint(null).worker("7")).isNull();
-		assertThat(new ClusterEndpointWebExtension(new ClusterEndpoint(null)).worker("7").getStatus())
+		assertThat(endpoint().worker("7")).isNull();
+		assertThat(new ClusterEndpointWebExtension(endpoint()).worker("7").getStatus())
 			.isEqualTo(WebEndpointResponse.STATUS_NOT_FOUND);
+	}
+
+	private static ClusterEndpoint endpoint() {
+		return new ClusterEndpoint(null, Duration.ofSeconds(1), Show.NEVER, Set.of());
 	}
 
 	@Test
 	void endpointWithoutClusteringShowsNoPrimaryAndNoWorkers() {
-		assertThat(new ClusterEndpoint(null).cluster()).satisfies((snapshot) -> {
+		assertThat(endpoint().cluster(SecurityContext.NONE)).satisfies((snapshot) -> {
 			assertThat(snapshot.primary()).isNull();
 			assertThat(snapshot.workers()).isEmpty();
 		});

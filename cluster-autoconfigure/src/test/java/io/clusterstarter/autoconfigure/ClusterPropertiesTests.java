@@ -57,6 +57,29 @@ class ClusterPropertiesTests {
 	}
 
 	@Test
+	void statsIntervalOutsideItsBoundsIsReported() {
+		this.properties.getStats().setInterval(Duration.ofMillis(10));
+		assertThat(analyze().getDescription())
+			.isEqualTo("Invalid value 'PT0.01S' for property 'cluster.stats.interval': it must be between 100ms and 10m.");
+		this.properties.getStats().setInterval(Duration.ofHours(1));
+		assertThat(analyze().getAction()).startsWith("Set 'cluster.stats.interval' to a duration such as 5s");
+	}
+
+	@Test
+	void scrapeTimeoutNotShorterThanRequestTimeoutIsReported() {
+		this.properties.getMetrics().setScrapeTimeout(Duration.ofSeconds(5));
+		assertThat(analyze().getDescription()).isEqualTo("Invalid value 'PT5S' for property "
+				+ "'cluster.metrics.scrape-timeout': it is not shorter than cluster.ipc.request-timeout (PT5S).");
+	}
+
+	@Test
+	void zeroRequestTimeoutIsReported() {
+		this.properties.getIpc().setRequestTimeout(Duration.ZERO);
+		assertThat(analyze().getDescription())
+			.isEqualTo("Invalid value 'PT0S' for property 'cluster.ipc.request-timeout': it must be positive.");
+	}
+
+	@Test
 	void maxBackoffShorterThanInitialIsReported() {
 		this.properties.getRestart().setMaxBackoff(Duration.ofMillis(100));
 		assertThat(analyze().getDescription()).startsWith("Invalid value 'PT0.1S' for property 'cluster.restart.max-backoff'");

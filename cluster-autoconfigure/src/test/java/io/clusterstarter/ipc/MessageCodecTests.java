@@ -1,6 +1,7 @@
 package io.clusterstarter.ipc;
 
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
@@ -22,7 +23,9 @@ class MessageCodecTests {
 	void everyMessageSurvivesARoundTrip() throws Exception {
 		IpcMessage[] messages = { new IpcMessage.Hello(3, "secret"), new IpcMessage.Listening(null, "::", 8080),
 				new IpcMessage.Listening("management", null, 8081), new IpcMessage.Ready(), new IpcMessage.Stopping(),
-				new IpcMessage.Disconnect(), new IpcMessage.Request(7, "status"),
+				new IpcMessage.Disconnect(), new IpcMessage.Request(7, "status", null),
+				new IpcMessage.Request(9, "prometheus", this.codec.toTree(List.of("jvm_threads_live_threads"))),
+				new IpcMessage.Stats(1, 2, -1, 0.5, 20, 30, 40L, 0L), new IpcMessage.Stats(1, 2, 3, -1, 20, 30, null, null),
 				new IpcMessage.Response(7, this.codec.toTree(Map.of("a", 1)), null),
 				new IpcMessage.UserMessage(this.codec.toTree(Map.of("text", "héllo\nworld"))) };
 		for (IpcMessage message : messages) {
@@ -31,6 +34,23 @@ class MessageCodecTests {
 			assertThat(new String(line, 0, line.length - 1, StandardCharsets.UTF_8)).doesNotContain("\n");
 			assertThat(this.codec.decode(java.util.Arrays.copyOf(line, line.length - 1))).isEqualTo(message);
 		}
+	}
+
+	@Test
+	void implausibleStatsAreRecognised() {
+		assertThat(new IpcMessage.Stats(1, 2, -1, -1, 20, 0, null, null).isValid()).isTrue();
+		assertThat(new IpcMessage.Stats(-1, 2, 3, 0.5, 20, 0, 1L, 0L).isValid()).isFalse();
+		assertThat(new IpcMessage.Stats(1, 2, 3, Double.NaN, 20, 0, 1L, 0L).isValid()).isFalse();
+		assertThat(new IpcMessage.Stats(1, 2, 3, 1.5, 20, 0, 1L, 0L).isValid()).isFalse();
+		assertThat(new IpcMessage.Stats(1, 2, 3, 0.5, -4, 0, 1L, 0L).isValid()).isFalse();
+		assertThat(new IpcMessage.Stats(1, 2, 3, 0.5, 4, -7, 1L, 0L).isValid()).isFalse();
+		assertThat(new IpcMessage.Stats(1, 2, 3, 0.5, 4, 0, 1L, -1L).isValid()).isFalse();
+	}
+
+	@Test
+	void statsWithAWrongTypeAreRefused() {
+		assertThatExceptionOfType(MessageCodec.MalformedMessageException.class).isThrownBy(() -> this.codec
+			.decode("{\"type\":\"stats\",\"heapUsed\":\"lots\"}".getBytes(StandardCharsets.UTF_8)));
 	}
 
 	@Test

@@ -250,6 +250,20 @@ public final class ClusterProcess implements AutoCloseable {
 		return this.process.exitValue();
 	}
 
+	/**
+	 * Stop the cluster as an operator would, with SIGTERM, and return the primary's exit code;
+	 * whatever is still running afterwards is killed.
+	 */
+	public int stop(Duration timeout) throws IOException, InterruptedException {
+		try {
+			signal("TERM");
+			return awaitExit(timeout);
+		}
+		finally {
+			close();
+		}
+	}
+
 	@Override
 	public void close() {
 		this.process.toHandle().descendants().forEach(ProcessHandle::destroyForcibly);
@@ -258,9 +272,17 @@ public final class ClusterProcess implements AutoCloseable {
 
 	/** A plain HTTP/1.1 GET on a new connection, with {@code Connection: close}. */
 	public static Response get(int port, String path) {
+		return get(port, path, Duration.ofSeconds(30));
+	}
+
+	/**
+	 * A plain HTTP/1.1 GET on a new connection, with {@code Connection: close}, that fails
+	 * when no answer arrives within the timeout.
+	 */
+	public static Response get(int port, String path, Duration timeout) {
 		try (Socket socket = new Socket()) {
 			socket.connect(new InetSocketAddress("127.0.0.1", port), 2000);
-			socket.setSoTimeout(30_000);
+			socket.setSoTimeout((int) timeout.toMillis());
 			OutputStream out = socket.getOutputStream();
 			out.write(("GET " + path + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
 				.getBytes(StandardCharsets.US_ASCII));

@@ -10,8 +10,10 @@ import io.clusterstarter.it.apps.reactive.ReactiveTestApplication;
 import io.clusterstarter.it.apps.servlet.ServletTestApplication;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import tools.jackson.databind.JsonNode;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Every supported embedded server shares the port: Jetty (servlet) and Reactor Netty (WebFlux)
@@ -24,7 +26,8 @@ class ServerPortSharingIntegrationTests {
 	void workersShareThePortAndStopGracefully(Server server) throws Exception {
 		Class<?> application = (server == Server.NETTY) ? ReactiveTestApplication.class : ServletTestApplication.class;
 		try (ClusterProcess cluster = ClusterProcess.start(server.name().toLowerCase(), server, application, List.of(),
-				List.of("--cluster.workers=2", "--management.endpoints.web.exposure.include=cluster"),
+				List.of("--cluster.workers=2", "--cluster.stats.interval=200ms",
+						"--management.endpoints.web.exposure.include=cluster"),
 				ClusterProcess.freePort())) {
 			Map<Integer, Long> workers = cluster.awaitListening(2, Duration.ofSeconds(120));
 			assertThat(Listeners.on(cluster.port())).containsExactlyInAnyOrderElementsOf(workers.values());
@@ -35,6 +38,15 @@ class ServerPortSharingIntegrationTests {
 			assertThat(counts.keySet()).containsExactlyInAnyOrderElementsOf(workers.values());
 			assertThat(counts.values()).allSatisfy((count) -> assertThat(count).isGreaterThanOrEqualTo(50));
 			assertThat(cluster.log()).contains(server == Server.JETTY ? "Jetty started" : "Netty started");
+			// Each server's request counting (servlet filter or WebFlux filter) reaches the primary
+			await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+				long served = 0;
+				for (JsonNode worker : cluster.cluster().get("workers")) {
+					assertThat(worker.get("report").get("requests").get("served").asLong()).isPositive();
+					served += worker.get("report").get("requests").get("served").asLong();
+				}
+				assertThat(served).isGreaterThanOrEqualTo(200);
+			});
 			cluster.signal("TERM");
 			assertThat(cluster.awaitExit(Duration.ofSeconds(45))).isZero();
 			assertThat(Listeners.on(cluster.port())).isEmpty();

@@ -57,15 +57,8 @@ class TomcatClusterIntegrationTests {
 
 	@AfterAll
 	void stopCluster() throws Exception {
-		if (this.cluster == null) {
-			return;
-		}
-		try {
-			this.cluster.signal("TERM");
-			assertThat(this.cluster.awaitExit(Duration.ofSeconds(60))).isZero();
-		}
-		finally {
-			this.cluster.close();
+		if (this.cluster != null) {
+			assertThat(this.cluster.stop(Duration.ofSeconds(60))).isZero();
 		}
 	}
 

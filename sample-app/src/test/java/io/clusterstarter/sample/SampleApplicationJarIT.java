@@ -56,6 +56,9 @@ class SampleApplicationJarIT {
 				pids.add(json.readTree(get(port, "/")).get("pid").asLong());
 			}
 			assertThat(pids).hasSize(2).doesNotContain(primary.pid());
+			// The packaged sample carries the Prometheus registry: one scrape covers both workers
+			assertThat(get(port, "/actuator/prometheus")).contains("jvm_threads_live_threads{worker_id=\"1\"",
+					"jvm_threads_live_threads{worker_id=\"2\"", "cluster_workers{state=\"listening\"} 2.0");
 			assertThat(Files.readString(log)).contains("Cluster up: 2 workers listening on port " + port)
 				.contains("[worker 1]", "[worker 2]")
 				.contains("WorkerExitLogger");

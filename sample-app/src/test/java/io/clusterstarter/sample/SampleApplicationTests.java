@@ -9,7 +9,10 @@ import org.springframework.boot.webmvc.test.autoconfigure.AutoConfigureMockMvc;
 import org.springframework.test.web.servlet.MockMvc;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.not;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.content;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
@@ -40,8 +43,16 @@ class SampleApplicationTests {
 	void clusterEndpointShowsNoPrimaryWithoutClustering() throws Exception {
 		this.mvc.perform(get("/actuator/cluster"))
 			.andExpect(status().isOk())
-			.andExpect(jsonPath("$.primary").isEmpty())
+			.andExpect(jsonPath("$.primary").doesNotExist())
 			.andExpect(jsonPath("$.workers").isEmpty());
+	}
+
+	@Test
+	void prometheusEndpointIsSpringBootsOwnWithoutClustering() throws Exception {
+		this.mvc.perform(get("/actuator/prometheus"))
+			.andExpect(status().isOk())
+			.andExpect(content().string(containsString("jvm_threads_live_threads ")))
+			.andExpect(content().string(not(containsString("worker_id="))));
 	}
 
 }

@@ -9,8 +9,12 @@ import java.util.concurrent.TimeUnit;
 import io.clusterstarter.Cluster;
 import io.clusterstarter.CurrentWorker;
 import io.clusterstarter.event.PrimaryMessageEvent;
+import io.clusterstarter.ipc.IpcMessage;
+import io.clusterstarter.worker.WorkerPropertySource;
+import io.clusterstarter.worker.WorkerRuntime;
 
 import org.springframework.context.event.EventListener;
+import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
@@ -25,8 +29,11 @@ class TestController {
 
 	private volatile CompletableFuture<String> reply = new CompletableFuture<>();
 
-	TestController(Cluster cluster) {
+	private final ConfigurableEnvironment environment;
+
+	TestController(Cluster cluster, ConfigurableEnvironment environment) {
 		this.cluster = cluster;
+		this.environment = environment;
 	}
 
 	@GetMapping("/")
@@ -105,6 +112,14 @@ class TestController {
 			worker.disconnect();
 		}
 		return body;
+	}
+
+	/** Sends figures no worker could have: the primary must ignore them. */
+	@GetMapping("/report-implausible")
+	Map<String, Object> reportImplausible() {
+		WorkerRuntime runtime = WorkerPropertySource.runtimeOf(this.environment);
+		runtime.report(new IpcMessage.Stats(-1, -1, -2, Double.NaN, -5, -1, -1L, -1L));
+		return whoAmI();
 	}
 
 	@EventListener

@@ -1,0 +1,123 @@
+package io.clusterstarter.worker;
+
+import java.lang.management.GarbageCollectorMXBean;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryUsage;
+import java.lang.management.OperatingSystemMXBean;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import io.clusterstarter.ipc.IpcMessage;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+import org.springframework.context.SmartLifecycle;
+
+/**
+ * Sends the worker's figures to the primary at a fixed interval, from a daemon thread of its
+ * own, while the application context runs. The figures come from the JVM's management beans and
+ * from {@link RequestStatistics}; nothing here depends on Micrometer.
+ *
+ * @author cluster-spring-boot-starter
+ */
+public class WorkerStatsReporter implements SmartLifecycle {
+
+	private static final Log logger = LogFactory.getLog(WorkerStatsReporter.class);
+
+	private final WorkerRuntime runtime;
+
+	private final RequestStatistics requests;
+
+	private final Duration interval;
+
+	private final List<GarbageCollectorMXBean> pausingCollectors;
+
+	private ScheduledExecutorService scheduler;
+
+	/**
+	 * Create the reporter.
+	 * @param runtime the worker's link to the primary
+	 * @param requests the request counts, or {@code null} without a web server
+	 * @param interval how often to report
+	 */
+	public WorkerStatsReporter(WorkerRuntime runtime, RequestStatistics requests, Duration interval) {
+		this.runtime = runtime;
+		this.requests = requests;
+		this.interval = interval;
+		this.pausingCollectors = ManagementFactory.getGarbageCollectorMXBeans()
+			.stream()
+			.filter(WorkerStatsReporter::pauses)
+			.toList();
+	}
+
+	/**
+	 * Concurrent collectors' beans ({@code G1 Concurrent GC}, {@code ZGC Cycles},
+	 * {@code Shenandoah Cycles}) count time spent beside the application, not pauses.
+	 */
+	private static boolean pauses(GarbageCollectorMXBean collector) {
+		String name = collector.getName();
+		return !name.contains("Concurrent") && !name.contains("Cycles");
+	}
+
+	@Override
+	public synchronized void start() {
+		this.scheduler = Executors.newSingleThreadScheduledExecutor((runnable) -> {
+			Thread thread = new Thread(runnable, "cluster-worker-stats");
+			thread.setDaemon(true);
+			return thread;
+		});
+		long millis = this.interval.toMillis();
+		this.scheduler.scheduleAtFixedRate(this::report, 0, millis, TimeUnit.MILLISECONDS);
+	}
+
+	@Override
+	public synchronized void stop() {
+		if (this.scheduler != null) {
+			this.scheduler.shutdownNow();
+			this.scheduler = null;
+		}
+	}
+
+	@Override
+	public synchronized boolean isRunning() {
+		return this.scheduler != null;
+	}
+
+	private void report() {
+		try {
+			this.runtime.report(collect());
+		}
+		catch (RuntimeException ex) {
+			// A failed report must not stop the next ones: the scheduler would cancel the task
+			logger.debug("Could not report worker figures", ex);
+		}
+	}
+
+	/**
+	 * Return the worker's figures now.
+	 * @return the figures
+	 */
+	public IpcMessage.Stats collect() {
+		MemoryUsage heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
+		long gcPause = 0;
+		for (GarbageCollectorMXBean collector : this.pausingCollectors) {
+			gcPause += Math.max(0, collector.getCollectionTime());
+		}
+		return new IpcMessage.Stats(heap.getUsed(), heap.getCommitted(), heap.getMax(), processCpuLoad(),
+				ManagementFactory.getThreadMXBean().getThreadCount(), gcPause,
+				(this.requests != null) ? this.requests.served() : null,
+				(this.requests != null) ? this.requests.inFlight() : null);
+	}
+
+	private static double processCpuLoad() {
+		OperatingSystemMXBean os = ManagementFactory.getOperatingSystemMXBean();
+		if (os instanceof com.sun.management.OperatingSystemMXBean extended) {
+			return extended.getProcessCpuLoad();
+		}
+		return -1;
+	}
+
+}
