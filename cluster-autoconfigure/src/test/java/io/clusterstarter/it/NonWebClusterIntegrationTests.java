@@ -20,12 +20,16 @@ class NonWebClusterIntegrationTests {
 	void workersOfANonWebApplicationAreReportedReady() throws Exception {
 		int port = ClusterProcess.freePort();
 		try (ClusterProcess cluster = ClusterProcess.start("non-web", Server.TOMCAT, ServletTestApplication.class,
-				List.of(), List.of("--cluster.workers=2", "--spring.main.web-application-type=none"), port)) {
+				List.of(), List.of("--cluster.workers=2", "--spring.main.web-application-type=none",
+						// Nothing else keeps this application's JVM alive once it has started
+						"--spring.main.keep-alive=true"),
+				port)) {
 			await().atMost(Duration.ofSeconds(120)).untilAsserted(() -> {
 				assertThat(cluster.process().isAlive()).isTrue();
 				assertThat(cluster.log()).contains("Cluster up: 2 workers ready");
 			});
 			assertThat(cluster.children()).hasSize(2);
+			assertThat(cluster.log()).doesNotContain("exited unexpectedly");
 			assertThat(cluster.log()).doesNotContain("forking 2 workers on port");
 			assertThat(Listeners.on(port)).isEmpty();
 			cluster.signal("TERM");
