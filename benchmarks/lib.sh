@@ -1,0 +1,50 @@
+# Shared by the benchmark scripts: tools, ports, and starting and stopping the sample app.
+# Source it from a script that has cd'ed to the repository root.
+
+JAR=${JAR:-sample-app/target/sample-app.jar}
+
+# Install the named tools with apt-get when any is missing.
+require_tools() {
+	local missing=()
+	for tool in "$@"; do command -v "$tool" >/dev/null 2>&1 || missing+=("$tool"); done
+	if ((${#missing[@]})); then
+		echo "Installing ${missing[*]}" >&2
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+	fi
+	[[ -f $JAR ]] || { echo "No $JAR: run ./mvnw -B -q -DskipTests package first" >&2; exit 1; }
+}
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+descendants() { local p=$1; for c in $(ps -o pid= --ppid "$p" 2>/dev/null); do echo "$c"; descendants "$c"; done; }
+rss_mb() { local total=0; for p in "$@"; do total=$((total + $(ps -o rss= -p "$p" 2>/dev/null || echo 0))); done; echo $((total / 1024)); }
+median() { printf '%s\n' "$@" | sort -g | awk '{v[NR]=$1} END {print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2}'; }
+
+server=""
+stop_server() {
+	if [[ -n $server ]]; then
+		kill -TERM "$server" 2>/dev/null || true
+		wait "$server" 2>/dev/null || true
+		server=""
+	fi
+}
+kill_server() { [[ -n $server ]] && kill -9 $server $(descendants "$server") 2>/dev/null || true; }
+trap kill_server EXIT
+
+# $1: label (names the log file); $2: port; $3: workers to wait for (0 for a plain JVM);
+# remaining: arguments for the application. Sets $server to the pid.
+start_server() {
+	local label=$1 port=$2 workers=$3; shift 3
+	java -jar "$JAR" --server.port="$port" "$@" >"/tmp/bench-$label.log" 2>&1 &
+	server=$!
+	local end=$((SECONDS + 120))
+	until curl -sf -o /dev/null "http://127.0.0.1:$port/"; do
+		((SECONDS < end)) || { echo "$label did not start; see /tmp/bench-$label.log" >&2; exit 1; }
+		sleep 0.5
+	done
+	if ((workers > 0)); then # wait for every worker, not just the first
+		until [[ $(curl -s "http://127.0.0.1:$port/actuator/cluster" | grep -o '"listening"' | wc -l) -ge $workers ]]; do
+			((SECONDS < end)) || { echo "$label: workers did not start; see /tmp/bench-$label.log" >&2; exit 1; }
+			sleep 0.5
+		done
+	fi
+}
