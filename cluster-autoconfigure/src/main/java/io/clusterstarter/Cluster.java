@@ -64,6 +64,20 @@ public interface Cluster {
 	void setupPrimary(ClusterSettings settings);
 
 	/**
+	 * Replace every worker, one at a time, without dropping below the configured number of
+	 * serving workers: fork the replacement in the same slot, wait until it listens and is
+	 * ready, then disconnect the old worker (graceful shutdown) and wait for it to exit. If a
+	 * replacement exits, or is not ready within {@code cluster.startup-timeout}, the rolling
+	 * restart stops there and the workers not yet replaced keep serving. Publishes a
+	 * {@link io.clusterstarter.event.RollingRestartEvent} when it starts and when it ends. SIGHUP to
+	 * the primary starts one too.
+	 * @return completes when every worker has been replaced, or fails with the reason it stopped
+	 * @throws IllegalStateException outside the primary, while the cluster shuts down, or while
+	 * another rolling restart runs
+	 */
+	CompletableFuture<Void> rollingRestart();
+
+	/**
 	 * Return the settings later forks will use.
 	 * @return the current settings
 	 */

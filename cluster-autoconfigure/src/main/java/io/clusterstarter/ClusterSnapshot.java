@@ -42,10 +42,16 @@ public record ClusterSnapshot(Primary primary, Map<String, WorkerInfo> workers) 
 	 * them over the workers' {@code SO_REUSEPORT} listeners) or {@code none} (no web server)
 	 * @param settings the effective settings
 	 * @param counters what happened since the primary started
+	 * @param failedSlots slots whose workers exited too often and are no longer restarted
 	 */
 	@JsonInclude(JsonInclude.Include.NON_NULL)
 	public record Primary(long pid, String startTime, String uptime, Integer port, String scheduling,
-			Settings settings, Counters counters) {
+			Settings settings, Counters counters, List<Integer> failedSlots) {
+
+		public Primary {
+			failedSlots = (failedSlots != null) ? List.copyOf(failedSlots) : List.of();
+		}
+
 	}
 
 	/**

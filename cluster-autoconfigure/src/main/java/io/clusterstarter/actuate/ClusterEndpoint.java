@@ -2,18 +2,21 @@ package io.clusterstarter.actuate;
 
 import java.time.Duration;
 import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 
 import io.clusterstarter.ClusterSnapshot;
 import io.clusterstarter.worker.WorkerRuntime;
 
+import org.springframework.boot.actuate.endpoint.Access;
 import org.springframework.boot.actuate.endpoint.InvalidEndpointRequestException;
 import org.springframework.boot.actuate.endpoint.SecurityContext;
 import org.springframework.boot.actuate.endpoint.Show;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
 import org.springframework.boot.actuate.endpoint.annotation.Selector;
+import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
 
 /**
  * {@link Endpoint @Endpoint} that shows the cluster. Any worker answers on the shared port with
@@ -23,8 +26,13 @@ import org.springframework.boot.actuate.endpoint.annotation.Selector;
  *
  * @author cluster-spring-boot-starter
  */
-@Endpoint(id = "cluster")
+@Endpoint(id = "cluster", defaultAccess = Access.READ_ONLY)
 public class ClusterEndpoint {
+
+	/**
+	 * The action that starts a rolling restart.
+	 */
+	public static final String ROLLING_RESTART = "rolling-restart";
 
 	private static final String MASK = "******";
 
@@ -71,7 +79,34 @@ public class ClusterEndpoint {
 		return new ClusterSnapshot(new ClusterSnapshot.Primary(primary.pid(), primary.startTime(), primary.uptime(),
 				primary.port(), primary.scheduling(),
 				(primary.settings() != null) ? primary.settings().withEnvValues((value) -> MASK) : null,
-				primary.counters()), snapshot.workers());
+				primary.counters(), primary.failedSlots()), snapshot.workers());
+	}
+
+	/**
+	 * Act on the cluster. Off by default: the endpoint is read-only unless
+	 * {@code management.endpoint.cluster.access=unrestricted}.
+	 * @param action {@value #ROLLING_RESTART}: start a rolling restart, without waiting for it
+	 * @return what the primary started
+	 * @throws InvalidEndpointRequestException if the action is unknown
+	 * @throws IllegalStateException if the primary refuses (a rolling restart already runs, or
+	 * the cluster shuts down)
+	 * @throws io.clusterstarter.worker.PrimaryUnavailableException if the primary does not
+	 * answer in time
+	 */
+	@WriteOperation
+	public Map<String, Object> act(String action) {
+		if (!ROLLING_RESTART.equals(action)) {
+			throw new InvalidEndpointRequestException("Unknown action '" + action + "'",
+					"Action must be '" + ROLLING_RESTART + "'");
+		}
+		if (this.runtime == null) {
+			throw new IllegalStateException("The application is not clustered");
+		}
+		int workers = this.runtime.request(ROLLING_RESTART, null, this.timeout).path("workers").asInt();
+		Map<String, Object> started = new LinkedHashMap<>();
+		started.put("action", action);
+		started.put("workers", workers);
+		return started;
 	}
 
 	/**

@@ -7,6 +7,7 @@ import io.clusterstarter.worker.PrimaryUnavailableException;
 import org.springframework.boot.actuate.endpoint.SecurityContext;
 import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
 import org.springframework.boot.actuate.endpoint.annotation.Selector;
+import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
 import org.springframework.boot.actuate.endpoint.web.WebEndpointResponse;
 import org.springframework.boot.actuate.endpoint.web.annotation.EndpointWebExtension;
 
@@ -60,6 +61,25 @@ public class ClusterEndpointWebExtension {
 		}
 		catch (PrimaryUnavailableException ex) {
 			return unavailable(ex);
+		}
+	}
+
+	/**
+	 * Act on the cluster: 200 with what started, 400 for an unknown action, 409 when the
+	 * primary refuses (a rolling restart already runs), 503 when it does not answer.
+	 * @param action the action
+	 * @return the response
+	 */
+	@WriteOperation
+	public WebEndpointResponse<Object> act(String action) {
+		try {
+			return new WebEndpointResponse<>(this.delegate.act(action));
+		}
+		catch (PrimaryUnavailableException ex) {
+			return unavailable(ex);
+		}
+		catch (IllegalStateException ex) {
+			return new WebEndpointResponse<>(Map.of("status", 409, "reason", ex.getMessage()), 409);
 		}
 	}
 

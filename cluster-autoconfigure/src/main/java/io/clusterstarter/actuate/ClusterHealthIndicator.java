@@ -57,6 +57,9 @@ public class ClusterHealthIndicator extends AbstractHealthIndicator {
 					Map.of("slot", worker.slot(), "pid", worker.pid(), "state", worker.state(), "ready",
 							worker.ready())));
 		builder.withDetail("expected", expected).withDetail("serving", serving).withDetail("workers", workers);
+		if (!snapshot.primary().failedSlots().isEmpty()) {
+			builder.withDetail("failedSlots", snapshot.primary().failedSlots());
+		}
 	}
 
 }

@@ -80,6 +80,15 @@ public class ClusterProperties {
 	 */
 	private Duration shutdownTimeout = Duration.ofSeconds(30);
 
+	/**
+	 * Time a worker gets from fork until it listens (or, without a web server, until it is
+	 * ready). A worker that takes longer has a thread dump written to its output, is killed and
+	 * replaced.
+	 */
+	private Duration startupTimeout = Duration.ofMinutes(2);
+
+	private final Heartbeat heartbeat = new Heartbeat();
+
 	private final Restart restart = new Restart();
 
 	private final Ipc ipc = new Ipc();
@@ -160,6 +169,18 @@ public class ClusterProperties {
 		this.shutdownTimeout = shutdownTimeout;
 	}
 
+	public Duration getStartupTimeout() {
+		return this.startupTimeout;
+	}
+
+	public void setStartupTimeout(Duration startupTimeout) {
+		this.startupTimeout = startupTimeout;
+	}
+
+	public Heartbeat getHeartbeat() {
+		return this.heartbeat;
+	}
+
 	public Restart getRestart() {
 		return this.restart;
 	}
@@ -232,6 +253,20 @@ public class ClusterProperties {
 					"a duration such as 5s, or set 'cluster.stats.enabled=false' to turn reports off");
 		}
 		requirePositive("cluster.ipc.request-timeout", this.ipc.requestTimeout);
+		requirePositive("cluster.startup-timeout", this.startupTimeout);
+		requireNonNegative("cluster.restart.stable-period", this.restart.stablePeriod);
+		requirePositive("cluster.restart.failure-window", this.restart.failureWindow);
+		if (this.restart.maxFailures < 0) {
+			throw invalid("cluster.restart.max-failures", this.restart.maxFailures, "must not be negative",
+					"a number of failures, or 0 to restart a failing slot forever");
+		}
+		requirePositive("cluster.heartbeat.interval", this.heartbeat.interval);
+		requirePositive("cluster.heartbeat.timeout", this.heartbeat.timeout);
+		if (this.heartbeat.timeout.compareTo(this.heartbeat.interval.multipliedBy(2)) < 0) {
+			throw invalid("cluster.heartbeat.timeout", this.heartbeat.timeout,
+					"is shorter than twice cluster.heartbeat.interval (" + this.heartbeat.interval + ")",
+					"a duration of at least twice the interval, so that one late heartbeat does not kill a worker");
+		}
 		requirePositive("cluster.metrics.scrape-timeout", this.metrics.scrapeTimeout);
 		if (this.metrics.scrapeTimeout.compareTo(this.ipc.requestTimeout) >= 0) {
 			throw invalid("cluster.metrics.scrape-timeout", this.metrics.scrapeTimeout,
@@ -345,6 +380,23 @@ public class ClusterProperties {
 		 */
 		private double multiplier = 2.0;
 
+		/**
+		 * How long a worker must keep running once ready before its slot counts as stable:
+		 * the backoff starts again from initial-backoff.
+		 */
+		private Duration stablePeriod = Duration.ofSeconds(30);
+
+		/**
+		 * Unexpected exits in one slot, within failure-window, after which the slot is marked
+		 * failed and not restarted again. 0 never gives up.
+		 */
+		private int maxFailures = 5;
+
+		/**
+		 * The window in which max-failures are counted.
+		 */
+		private Duration failureWindow = Duration.ofMinutes(5);
+
 		public RestartPolicy getPolicy() {
 			return this.policy;
 		}
@@ -375,6 +427,30 @@ public class ClusterProperties {
 
 		public void setMultiplier(double multiplier) {
 			this.multiplier = multiplier;
+		}
+
+		public Duration getStablePeriod() {
+			return this.stablePeriod;
+		}
+
+		public void setStablePeriod(Duration stablePeriod) {
+			this.stablePeriod = stablePeriod;
+		}
+
+		public int getMaxFailures() {
+			return this.maxFailures;
+		}
+
+		public void setMaxFailures(int maxFailures) {
+			this.maxFailures = maxFailures;
+		}
+
+		public Duration getFailureWindow() {
+			return this.failureWindow;
+		}
+
+		public void setFailureWindow(Duration failureWindow) {
+			this.failureWindow = failureWindow;
 		}
 
 	}
@@ -449,6 +525,40 @@ public class ClusterProperties {
 
 		public void setInterval(Duration interval) {
 			this.interval = interval;
+		}
+
+	}
+
+	/**
+	 * Heartbeats from each worker, by which the primary detects a hung worker.
+	 */
+	public static class Heartbeat {
+
+		/**
+		 * How often each worker sends a heartbeat, from a thread of its own.
+		 */
+		private Duration interval = Duration.ofSeconds(5);
+
+		/**
+		 * Silence after which a worker counts as hung: a thread dump is written to its output,
+		 * it is killed and replaced. At least twice the interval.
+		 */
+		private Duration timeout = Duration.ofSeconds(30);
+
+		public Duration getInterval() {
+			return this.interval;
+		}
+
+		public void setInterval(Duration interval) {
+			this.interval = interval;
+		}
+
+		public Duration getTimeout() {
+			return this.timeout;
+		}
+
+		public void setTimeout(Duration timeout) {
+			this.timeout = timeout;
 		}
 
 	}

@@ -17,6 +17,8 @@ public class WorkerExitEvent extends WorkerEvent {
 
 	private final boolean exitedAfterDisconnect;
 
+	private final String killedBecause;
+
 	/**
 	 * Create an event.
 	 * @param worker the worker
@@ -25,10 +27,33 @@ public class WorkerExitEvent extends WorkerEvent {
 	 * @param exitedAfterDisconnect whether the exit followed a disconnect
 	 */
 	public WorkerExitEvent(Worker worker, int exitCode, String signal, boolean exitedAfterDisconnect) {
+		this(worker, exitCode, signal, exitedAfterDisconnect, null);
+	}
+
+	/**
+	 * Create an event.
+	 * @param worker the worker
+	 * @param exitCode the exit code as the JDK reports it ({@code 128 + n} after signal n)
+	 * @param signal the signal that ended the process, or {@code null}
+	 * @param exitedAfterDisconnect whether the exit followed a disconnect
+	 * @param killedBecause why the primary killed the worker, or {@code null} if it did not
+	 */
+	public WorkerExitEvent(Worker worker, int exitCode, String signal, boolean exitedAfterDisconnect,
+			String killedBecause) {
 		super(worker);
 		this.exitCode = exitCode;
 		this.signal = signal;
 		this.exitedAfterDisconnect = exitedAfterDisconnect;
+		this.killedBecause = killedBecause;
+	}
+
+	/**
+	 * Return why the primary killed the worker, such as {@code "sent no heartbeat for 30 s"}
+	 * or {@code "did not start within 120 s"}, when it did.
+	 * @return the reason
+	 */
+	public Optional<String> getKilledBecause() {
+		return Optional.ofNullable(this.killedBecause);
 	}
 
 	/**

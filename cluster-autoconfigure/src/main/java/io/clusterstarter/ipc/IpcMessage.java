@@ -17,6 +17,7 @@ import tools.jackson.databind.JsonNode;
 		@JsonSubTypes.Type(value = IpcMessage.Stopping.class, name = "stopping"),
 		@JsonSubTypes.Type(value = IpcMessage.Disconnect.class, name = "disconnect"),
 		@JsonSubTypes.Type(value = IpcMessage.Stats.class, name = "stats"),
+		@JsonSubTypes.Type(value = IpcMessage.Heartbeat.class, name = "heartbeat"),
 		@JsonSubTypes.Type(value = IpcMessage.Request.class, name = "request"),
 		@JsonSubTypes.Type(value = IpcMessage.Response.class, name = "response"),
 		@JsonSubTypes.Type(value = IpcMessage.UserMessage.class, name = "message") })
@@ -58,6 +59,12 @@ public sealed interface IpcMessage {
 	 * its own initiative and must not be replaced.
 	 */
 	record Disconnect() implements IpcMessage {
+	}
+
+	/**
+	 * The worker's JVM is alive: sent at a fixed interval from a thread of its own.
+	 */
+	record Heartbeat() implements IpcMessage {
 	}
 
 	/**

@@ -25,6 +25,9 @@ public class ReusePortNioEndpoint extends NioEndpoint {
 
 	private static final long UNLOCK_TIMEOUT_NANOS = 2_000_000_000L;
 
+	private static final long DRAIN_TIMEOUT_NANOS = 1_000_000_000L;
+
+
 	private volatile ServerSocketChannel channel;
 
 	private boolean ownsSocket() {
@@ -80,6 +83,63 @@ public class ReusePortNioEndpoint extends NioEndpoint {
 		if (serverChannel != null) {
 			serverChannel.close();
 		}
+	}
+
+	/**
+	 * Stop taking connections by leaving the {@code SO_REUSEPORT} group at once, instead of
+	 * pausing. Spring Boot's graceful shutdown pauses the connector first, and a paused Tomcat
+	 * answers a connection it has already accepted, but not yet read, by closing it (or with a
+	 * 503): a client that connected a moment earlier loses its request. Closing the listener
+	 * instead stops new connections (the kernel sends them to the other workers; those still
+	 * queued here are reset, or moved with {@code net.ipv4.tcp_migrate_req=1}), while every
+	 * connection already accepted is served, with keep-alive off, until graceful shutdown ends.
+	 */
+	@Override
+	public void pause() {
+		if (!ownsSocket()) {
+			super.pause();
+			return;
+		}
+		closeServerSocketGraceful();
+		drain();
+	}
+
+	/**
+	 * Wait, for a bounded time, until every open connection has closed. Graceful shutdown
+	 * waits only for requests a servlet is handling, and then closes the rest: a connection
+	 * accepted a moment ago whose request has not reached a servlet yet, or a keep-alive
+	 * connection whose client is sending its next request. Each of them is answered here (with
+	 * {@code Connection: close}) and closes on its own; only a client that stays idle longer
+	 * than the bound is closed under it. An idle worker returns at once.
+	 */
+	private void drain() {
+		long deadline = System.nanoTime() + DRAIN_TIMEOUT_NANOS;
+		// Not getConnectionCount(): closing the server socket released the connection latch
+		while (!getConnections().isEmpty() && System.nanoTime() < deadline) {
+			try {
+				Thread.sleep(5);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				return;
+			}
+		}
+	}
+
+	/**
+	 * Tomcat drops a connection its acceptor took just as it was told to stop accepting. While
+	 * the endpoint still runs (a graceful shutdown), serve it instead: the client did nothing
+	 * wrong.
+	 */
+	@Override
+	protected void destroySocket(SocketChannel socket) {
+		if (ownsSocket() && isRunning()) {
+			if (!setSocketOptions(socket)) {
+				closeSocket(socket);
+			}
+			return;
+		}
+		super.destroySocket(socket);
 	}
 
 	/**

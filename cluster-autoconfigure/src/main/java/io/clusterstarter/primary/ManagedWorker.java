@@ -50,6 +50,10 @@ final class ManagedWorker implements Worker {
 
 	private volatile IpcMessage.Stats stats;
 
+	private volatile Instant lastHeartbeat;
+
+	private volatile String killedBecause;
+
 	private volatile Instant statsTime;
 
 	private final AtomicLong sequence = new AtomicLong();
@@ -171,6 +175,30 @@ final class ManagedWorker implements Worker {
 
 	void markReady() {
 		this.ready = true;
+	}
+
+	void heartbeat(Instant time) {
+		this.lastHeartbeat = time;
+	}
+
+	Instant lastHeartbeat() {
+		return this.lastHeartbeat;
+	}
+
+	/**
+	 * Record why the primary is killing this worker; the first reason wins.
+	 * @return {@code true} if this is the first reason
+	 */
+	boolean markKilled(String reason) {
+		if (this.killedBecause != null) {
+			return false;
+		}
+		this.killedBecause = reason;
+		return true;
+	}
+
+	String killedBecause() {
+		return this.killedBecause;
 	}
 
 	/**

@@ -6,8 +6,11 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Comparator;
+import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -20,8 +23,8 @@ import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -39,6 +42,7 @@ import io.clusterstarter.WorkerState;
 import io.clusterstarter.autoconfigure.ClusterProperties;
 import io.clusterstarter.autoconfigure.ClusterProperties.RestartPolicy;
 import io.clusterstarter.event.ClusterSetupEvent;
+import io.clusterstarter.event.RollingRestartEvent;
 import io.clusterstarter.event.WorkerDisconnectEvent;
 import io.clusterstarter.event.WorkerExitEvent;
 import io.clusterstarter.event.WorkerForkEvent;
@@ -69,6 +73,9 @@ public class PrimaryCluster implements Cluster, IpcServer.Authenticator {
 
 	private static final SecureRandom random = new SecureRandom();
 
+	/** Time a hung worker gets to write its thread dump before it is killed. */
+	private static final Duration THREAD_DUMP_GRACE = Duration.ofSeconds(1);
+
 	private final ClusterProperties properties;
 
 	private final JvmLaunch launch;
@@ -88,7 +95,17 @@ public class PrimaryCluster implements Cluster, IpcServer.Authenticator {
 	/** Slots promised to a replacement that is waiting out its backoff. */
 	private final Set<Integer> pendingSlots = new HashSet<>();
 
+	/** Unexpected exits in a row per slot, for the backoff; cleared once a slot is stable. */
 	private final Map<Integer, Integer> failuresBySlot = new HashMap<>();
+
+	/** When each slot's recent unexpected exits happened, for the crash-loop limit. */
+	private final Map<Integer, Deque<Instant>> failureTimesBySlot = new HashMap<>();
+
+	/** Slots that exited too often and are no longer restarted. */
+	private final Set<Integer> failedSlots = ConcurrentHashMap.newKeySet();
+
+	/** The rolling restart under way, if any; loop only. */
+	private Roll roll;
 
 	private final Instant startTime = Instant.now();
 
@@ -147,6 +164,8 @@ public class PrimaryCluster implements Cluster, IpcServer.Authenticator {
 	 */
 	public void start() throws IOException {
 		this.ipc = new IpcServer(this.codec, this);
+		long every = Math.max(100, Math.min(1000, this.properties.getHeartbeat().getInterval().toMillis() / 2));
+		this.loop.scheduleWithFixedDelay(() -> later(this::supervise), every, every, TimeUnit.MILLISECONDS);
 		onLoop(() -> {
 			publish(new ClusterSetupEvent(this, this.settings));
 			for (int slot = 0; slot < this.options.workers(); slot++) {
@@ -206,6 +225,128 @@ public class PrimaryCluster implements Cluster, IpcServer.Authenticator {
 		return CompletableFuture.allOf(workers.stream().map(ManagedWorker::exitHandled).toArray(CompletableFuture[]::new));
 	}
 
+	@Override
+	public CompletableFuture<Void> rollingRestart() {
+		return onLoop(() -> {
+			if (this.stopping) {
+				throw new IllegalStateException("The cluster is shutting down");
+			}
+			if (this.roll != null) {
+				throw new IllegalStateException("A rolling restart is already running");
+			}
+			List<ManagedWorker> current = this.workers.values()
+				.stream()
+				.filter((worker) -> worker.state().compareTo(WorkerState.DISCONNECTING) < 0)
+				.sorted(Comparator.comparingInt(ManagedWorker::slot).thenComparingInt(ManagedWorker::id))
+				.toList();
+			Roll started = new Roll(current);
+			this.roll = started;
+			logger.info("Rolling restart of " + current.size() + " worker" + ((current.size() != 1) ? "s" : "")
+					+ " started");
+			publish(new RollingRestartEvent(this, RollingRestartEvent.Phase.STARTED, 0, null));
+			rollNext();
+			return started.done;
+		});
+	}
+
+	/**
+	 * Fork the replacement of the next worker still to replace, or end the rolling restart.
+	 */
+	private void rollNext() {
+		Roll current = this.roll;
+		if (current == null) {
+			return;
+		}
+		if (this.stopping) {
+			endRoll(current, "the cluster is shutting down");
+			return;
+		}
+		ManagedWorker next = current.pending.pollFirst();
+		while (next != null && next.state().compareTo(WorkerState.DISCONNECTING) >= 0) {
+			next = current.pending.pollFirst();
+		}
+		if (next == null) {
+			endRoll(current, null);
+			return;
+		}
+		current.old = next;
+		current.retiring = false;
+		try {
+			current.replacement = forkInSlot(next.slot(), Map.of());
+		}
+		catch (RuntimeException ex) {
+			endRoll(current, "could not fork a replacement for " + next + ": " + ex.getMessage());
+		}
+	}
+
+	/**
+	 * Once the replacement serves (listening and ready; ready without a web server), retire
+	 * the worker it replaces.
+	 */
+	private void rollProgress(ManagedWorker worker) {
+		Roll current = this.roll;
+		if (current == null || current.replacement != worker || current.retiring) {
+			return;
+		}
+		boolean serving = (this.options.port() != null)
+				? worker.state() == WorkerState.LISTENING && worker.isReady() : worker.isReady();
+		if (serving) {
+			current.retiring = true;
+			if (current.old == null) {
+				// The old worker exited on its own meanwhile
+				current.replaced++;
+				rollNext();
+			}
+			else {
+				disconnect(current.old);
+			}
+		}
+	}
+
+	/**
+	 * Take a worker's exit into account in the rolling restart.
+	 * @return {@code true} if the exit belongs to the rolling restart and must not lead to a
+	 * replacement
+	 */
+	private boolean rollExited(ManagedWorker worker, int code) {
+		Roll current = this.roll;
+		if (current == null) {
+			return false;
+		}
+		if (worker == current.replacement && !current.retiring) {
+			endRoll(current, this.stopping ? "the cluster is shutting down"
+					: worker + " exited with code " + code + " before it was ready"
+							+ ((worker.killedBecause() != null) ? " (it " + worker.killedBecause() + ")" : ""));
+			return true;
+		}
+		if (worker == current.old) {
+			current.old = null;
+			if (current.retiring) {
+				current.replaced++;
+				rollNext();
+			}
+			// Otherwise it crashed while its replacement boots: the replacement takes its place
+			return true;
+		}
+		return false;
+	}
+
+	private void endRoll(Roll current, String failure) {
+		this.roll = null;
+		if (failure == null) {
+			logger.info("Rolling restart completed: " + current.replaced + " worker"
+					+ ((current.replaced != 1) ? "s" : "") + " replaced");
+			publish(new RollingRestartEvent(this, RollingRestartEvent.Phase.COMPLETED, current.replaced, null));
+			current.done.complete(null);
+		}
+		else {
+			logger.error("Rolling restart aborted after " + current.replaced + " of " + current.total + " workers: "
+					+ failure + "; the workers not yet replaced keep serving");
+			publish(new RollingRestartEvent(this, RollingRestartEvent.Phase.ABORTED, current.replaced, failure));
+			current.done.completeExceptionally(new IllegalStateException("Rolling restart aborted: " + failure));
+		}
+	}
+
 	/**
 	 * Return the primary's view of the cluster.
 	 * @return the snapshot
@@ -223,7 +364,8 @@ public class PrimaryCluster implements Cluster, IpcServer.Authenticator {
 					this.options.jvmStartTime().toString(), Duration.between(this.options.jvmStartTime(), now).toString(),
 					this.options.port(), (this.options.port() != null) ? "reuseport" : "none", effectiveSettings(),
 					new ClusterSnapshot.Counters(this.counters.forks.sum(), this.counters.totalExits(),
-							this.counters.restarts.sum()));
+							this.counters.restarts.sum()),
+					this.failedSlots.stream().sorted().toList());
 			return new ClusterSnapshot(primary, infos);
 		});
 	}
@@ -271,6 +413,10 @@ public class PrimaryCluster implements Cluster, IpcServer.Authenticator {
 
 	int configuredWorkers() {
 		return this.options.workers();
+	}
+
+	int failedSlotCount() {
+		return this.failedSlots.size();
 	}
 
 	void disconnect(ManagedWorker worker) {
@@ -391,6 +537,8 @@ public class PrimaryCluster implements Cluster, IpcServer.Authenticator {
 		env.put(WorkerEnvironment.IPC_SOCKET, this.ipc.socketPath().toString());
 		env.put(WorkerEnvironment.WORKER_TOKEN, token);
 		env.put(WorkerEnvironment.MAX_MESSAGE_SIZE, String.valueOf(this.codec.maxMessageSize()));
+		env.put(WorkerEnvironment.HEARTBEAT_INTERVAL,
+				String.valueOf(this.properties.getHeartbeat().getInterval().toMillis()));
 		if (this.options.port() != null) {
 			env.put(WorkerEnvironment.SERVER_PORT, String.valueOf(this.options.port()));
 		}
@@ -458,6 +606,7 @@ public class PrimaryCluster implements Cluster, IpcServer.Authenticator {
 
 	private int freeSlot() {
 		Set<Integer> used = new HashSet<>(this.pendingSlots);
+		used.addAll(this.failedSlots);
 		this.workers.values().forEach((worker) -> used.add(worker.slot()));
 		int slot = 0;
 		while (used.contains(slot)) {
@@ -487,6 +636,7 @@ public class PrimaryCluster implements Cluster, IpcServer.Authenticator {
 				return;
 			}
 			worker.connection(connection);
+			worker.heartbeat(Instant.now());
 			worker.advance(WorkerState.ONLINE);
 			publish(new WorkerOnlineEvent(worker));
 			if (worker.state() == WorkerState.DISCONNECTING) {
@@ -512,6 +662,7 @@ public class PrimaryCluster implements Cluster, IpcServer.Authenticator {
 				worker.advance(WorkerState.LISTENING);
 				this.counters.started(Duration.between(worker.startTime(), Instant.now()));
 			}
+			rollProgress(worker);
 			publish(
 					new WorkerListeningEvent(worker, listening.address(), listening.port(), listening.namespace()));
 			logSummaryWhenUp();
@@ -521,7 +672,8 @@ public class PrimaryCluster implements Cluster, IpcServer.Authenticator {
 				this.counters.started(Duration.between(worker.startTime(), Instant.now()));
 			}
 			worker.markReady();
-			this.failuresBySlot.remove(worker.slot());
+			resetBackoffWhenStable(worker);
+			rollProgress(worker);
 			logSummaryWhenUp();
 		}
 		else if (message instanceof IpcMessage.Stopping) {
@@ -530,6 +682,9 @@ public class PrimaryCluster implements Cluster, IpcServer.Authenticator {
 		else if (message instanceof IpcMessage.Disconnect) {
 			worker.markExitedAfterDisconnect();
 			worker.advance(WorkerState.DISCONNECTING);
+		}
+		else if (message instanceof IpcMessage.Heartbeat) {
+			worker.heartbeat(Instant.now());
 		}
 		else if (message instanceof IpcMessage.Stats stats) {
 			if (stats.isValid()) {
@@ -560,6 +715,16 @@ public class PrimaryCluster implements Cluster, IpcServer.Authenticator {
 		}
 		if ("status".equals(request.operation())) {
 			connection.send(new IpcMessage.Response(request.seq(), this.codec.toTree(snapshot()), null));
+		}
+		else if ("rolling-restart".equals(request.operation())) {
+			try {
+				rollingRestart();
+				int count = (this.roll != null) ? this.roll.total : 0;
+				connection.send(new IpcMessage.Response(request.seq(), this.codec.toTree(Map.of("workers", count)), null));
+			}
+			catch (IllegalStateException ex) {
+				connection.send(new IpcMessage.Response(request.seq(), null, ex.getMessage()));
+			}
 		}
 		else if ("scrape".equals(request.operation())) {
 			scrape(request).thenAccept((text) -> {
@@ -689,14 +854,115 @@ public class PrimaryCluster implements Cluster, IpcServer.Authenticator {
 		String signal = signalName(code);
 		this.counters.exited(worker.exitedAfterDisconnect(), code, signal);
 		this.badStatsLogged.remove(worker.id());
-		publish(new WorkerExitEvent(worker, code, signal, worker.exitedAfterDisconnect()));
+		publish(new WorkerExitEvent(worker, code, signal, worker.exitedAfterDisconnect(), worker.killedBecause()));
+		if (rollExited(worker, code)) {
+			return;
+		}
 		if (shouldReplace(worker, code)) {
-			replace(worker, code, signal);
+			if (crashLooping(worker.slot())) {
+				failSlot(worker, code, signal);
+			}
+			else {
+				replace(worker, code, signal);
+			}
 		}
 		else if (!this.stopping) {
 			logger.info(worker + " exited with code " + code + ((signal != null) ? " (" + signal + ")" : "")
 					+ (worker.exitedAfterDisconnect() ? " after a disconnect" : "") + "; not replaced");
 		}
+	}
+
+	/**
+	 * Once a worker has been ready for the stable period, its slot's backoff starts again
+	 * from the beginning.
+	 */
+	private void resetBackoffWhenStable(ManagedWorker worker) {
+		this.loop.schedule(() -> later(() -> {
+			if (this.workers.get(worker.id()) == worker && worker.state().compareTo(WorkerState.DISCONNECTING) < 0) {
+				this.failuresBySlot.remove(worker.slot());
+			}
+		}), this.properties.getRestart().getStablePeriod().toMillis(), TimeUnit.MILLISECONDS);
+	}
+
+	/**
+	 * Count an unexpected exit in a slot and say whether the slot has now failed too often
+	 * within the failure window.
+	 */
+	private boolean crashLooping(int slot) {
+		ClusterProperties.Restart restart = this.properties.getRestart();
+		Instant now = Instant.now();
+		Deque<Instant> times = this.failureTimesBySlot.computeIfAbsent(slot, (key) -> new ArrayDeque<>());
+		times.addLast(now);
+		while (!times.isEmpty() && times.peekFirst().isBefore(now.minus(restart.getFailureWindow()))) {
+			times.removeFirst();
+		}
+		return restart.getMaxFailures() > 0 && times.size() >= restart.getMaxFailures();
+	}
+
+	private void failSlot(ManagedWorker worker, int code, String signal) {
+		int slot = worker.slot();
+		this.failedSlots.add(slot);
+		this.failureTimesBySlot.remove(slot);
+		this.failuresBySlot.remove(slot);
+		ClusterProperties.Restart restart = this.properties.getRestart();
+		logger.error("Slot " + slot + " failed: its workers exited unexpectedly " + restart.getMaxFailures()
+				+ " times within " + restart.getFailureWindow().toSeconds() + " s (last " + worker + ", code " + code
+				+ ((signal != null) ? " " + signal : "") + "); it is not restarted again. Fix the cause (see the "
+				+ "worker's output above), then restart the cluster.");
+	}
+
+	/**
+	 * Find workers that take too long to start or have stopped sending heartbeats.
+	 */
+	private void supervise() {
+		if (this.stopping) {
+			return;
+		}
+		Instant now = Instant.now();
+		boolean web = this.options.port() != null;
+		Duration startupTimeout = this.properties.getStartupTimeout();
+		Duration heartbeatTimeout = this.properties.getHeartbeat().getTimeout();
+		Roll current = this.roll;
+		for (ManagedWorker worker : this.workers.values()) {
+			if (worker.state().compareTo(WorkerState.DISCONNECTING) >= 0 || worker.killedBecause() != null) {
+				continue;
+			}
+			if (current != null && worker == current.replacement && !current.retiring && !worker.isReady()
+					&& Duration.between(worker.startTime(), now).compareTo(startupTimeout) > 0) {
+				killHung(worker, "was not ready within " + startupTimeout.toSeconds() + " s of its fork");
+				continue;
+			}
+			boolean serving = web ? worker.state() == WorkerState.LISTENING : worker.isReady();
+			Instant heartbeat = worker.lastHeartbeat();
+			if (heartbeat != null && Duration.between(heartbeat, now).compareTo(heartbeatTimeout) > 0) {
+				killHung(worker, "sent no heartbeat for " + heartbeatTimeout.toSeconds() + " s");
+			}
+			else if (!serving && Duration.between(worker.startTime(), now).compareTo(startupTimeout) > 0) {
+				killHung(worker, "did not " + (web ? "listen" : "become ready") + " within "
+						+ startupTimeout.toSeconds() + " s of its fork");
+			}
+		}
+	}
+
+	/**
+	 * Ask the JVM for a thread dump (SIGQUIT: it prints one to the worker's output, which the
+	 * worker's log keeps), then kill it; its exit is handled as any unexpected exit.
+	 */
+	private void killHung(ManagedWorker worker, String reason) {
+		if (!worker.markKilled(reason)) {
+			return;
+		}
+		logger.warn(worker + " " + reason + "; writing a thread dump to its output and killing it");
+		if (!JvmLaunch.isWindows()) {
+			try {
+				new ProcessBuilder("kill", "-QUIT", String.valueOf(worker.pid())).inheritIO().start();
+			}
+			catch (IOException ex) {
+				logger.debug("Could not ask " + worker + " for a thread dump: " + ex.getMessage());
+			}
+		}
+		this.loop.schedule(() -> killTree(worker.javaProcess().toHandle()), THREAD_DUMP_GRACE.toMillis(),
+				TimeUnit.MILLISECONDS);
 	}
 
 	private boolean shouldReplace(ManagedWorker worker, int code) {
@@ -789,6 +1055,32 @@ public class PrimaryCluster implements Cluster, IpcServer.Authenticator {
 		catch (RejectedExecutionException ex) {
 			throw new IllegalStateException("The cluster is shut down", ex);
 		}
+	}
+
+	/**
+	 * A rolling restart: the workers still to replace, and the pair being swapped.
+	 */
+	private static final class Roll {
+
+		private final Deque<ManagedWorker> pending;
+
+		private final int total;
+
+		private final CompletableFuture<Void> done = new CompletableFuture<>();
+
+		private ManagedWorker old;
+
+		private ManagedWorker replacement;
+
+		private boolean retiring;
+
+		private int replaced;
+
+		Roll(List<ManagedWorker> workers) {
+			this.pending = new ArrayDeque<>(workers);
+			this.total = workers.size();
+		}
+
 	}
 
 }

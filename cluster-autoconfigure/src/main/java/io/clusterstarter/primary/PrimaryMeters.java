@@ -19,7 +19,7 @@ import org.springframework.util.ClassUtils;
 
 /**
  * The primary's meters about the cluster: workers by state, forks, exits by cause, restarts,
- * worker start-up time and scrape misses. The primary has no application context, so it keeps
+ * worker start-up time, failed slots and scrape misses. The primary has no application context, so it keeps
  * a Prometheus registry of its own, which the cluster-wide scrape renders beside the workers'
  * meters. Only loaded when Micrometer's Prometheus registry is on the class path.
  *
@@ -60,6 +60,9 @@ final class PrimaryMeters implements MeterBinder {
 		}
 		Gauge.builder("cluster.workers.configured", this.cluster, PrimaryCluster::configuredWorkers)
 			.description("The number of workers the primary keeps running")
+			.register(registry);
+		Gauge.builder("cluster.slots.failed", this.cluster, PrimaryCluster::failedSlotCount)
+			.description("Slots whose workers exited too often and are no longer restarted")
 			.register(registry);
 		counter(registry, "cluster.worker.forks", "Workers forked", this.counters.forks);
 		counter(registry, "cluster.worker.restarts", "Workers forked to replace one that exited unexpectedly",

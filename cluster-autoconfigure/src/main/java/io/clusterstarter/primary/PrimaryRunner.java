@@ -168,7 +168,7 @@ public final class PrimaryRunner {
 		this.cluster = cluster;
 		Thread safetyNet = new Thread(cluster::killAll, "cluster-primary-exit");
 		Runtime.getRuntime().addShutdownHook(safetyNet);
-		SignalHandlers.install(this::onSignal);
+		SignalHandlers.install(this::onSignal, this::onHangup);
 		logger.info("Starting cluster primary (pid " + ProcessHandle.current().pid() + ") for "
 				+ describeApplication() + ": forking " + options.workers() + " worker"
 				+ ((options.workers() != 1) ? "s" : "") + ((options.port() != null) ? " on port " + options.port() : ""));
@@ -220,6 +220,23 @@ public final class PrimaryRunner {
 		else if (this.cluster != null) {
 			logger.warn("Received " + name + " again; killing the workers now");
 			this.cluster.killAll();
+		}
+	}
+
+	/**
+	 * SIGHUP starts a rolling restart, as it reloads Gunicorn's workers.
+	 */
+	private void onHangup() {
+		PrimaryCluster current = this.cluster;
+		if (current == null) {
+			return;
+		}
+		logger.info("Received SIGHUP; starting a rolling restart");
+		try {
+			current.rollingRestart();
+		}
+		catch (IllegalStateException ex) {
+			logger.warn("Ignored SIGHUP: " + ex.getMessage());
 		}
 	}
 

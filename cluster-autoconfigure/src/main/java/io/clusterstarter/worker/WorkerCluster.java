@@ -67,6 +67,11 @@ public class WorkerCluster implements Cluster {
 		throw primaryOnly("disconnect");
 	}
 
+	@Override
+	public CompletableFuture<Void> rollingRestart() {
+		throw primaryOnly("rollingRestart");
+	}
+
 	private IllegalStateException primaryOnly(String operation) {
 		return new IllegalStateException("Cluster." + operation + "() is available in the primary only; this JVM is "
 				+ ((this.runtime != null) ? "worker " + this.runtime.id() : "not clustered"));

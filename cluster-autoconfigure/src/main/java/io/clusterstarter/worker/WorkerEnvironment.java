@@ -30,6 +30,9 @@ public final class WorkerEnvironment {
 	/** Largest IPC message in bytes. */
 	public static final String MAX_MESSAGE_SIZE = "CLUSTERSTARTER_IPC_MAX_MESSAGE_SIZE";
 
+	/** How often the worker sends a heartbeat, in milliseconds. */
+	public static final String HEARTBEAT_INTERVAL = "CLUSTERSTARTER_HEARTBEAT_INTERVAL";
+
 	/** The port the primary chose for the application's server. */
 	public static final String SERVER_PORT = "CLUSTERSTARTER_SERVER_PORT";
 

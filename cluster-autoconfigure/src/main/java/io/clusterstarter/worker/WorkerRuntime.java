@@ -62,6 +62,8 @@ public final class WorkerRuntime implements CurrentWorker {
 
 	private final MessageCodec codec;
 
+	private final Duration heartbeatInterval;
+
 	private final AtomicLong sequence = new AtomicLong();
 
 	private final Map<Long, CompletableFuture<JsonNode>> pending = new ConcurrentHashMap<>();
@@ -84,7 +86,9 @@ public final class WorkerRuntime implements CurrentWorker {
 
 	private volatile ApplicationEventPublisher publisher;
 
-	WorkerRuntime(int id, int slot, long primaryPid, Path socketPath, String token, int maxMessageSize) {
+	WorkerRuntime(int id, int slot, long primaryPid, Path socketPath, String token, int maxMessageSize,
+			Duration heartbeatInterval) {
+		this.heartbeatInterval = heartbeatInterval;
 		this.id = id;
 		this.slot = slot;
 		this.primaryPid = primaryPid;
@@ -113,7 +117,8 @@ public final class WorkerRuntime implements CurrentWorker {
 		return Optional.of(new WorkerRuntime(Integer.parseInt(id),
 				Integer.parseInt(env.getOrDefault(WorkerEnvironment.WORKER_SLOT, "0")), parent,
 				Path.of(env.get(WorkerEnvironment.IPC_SOCKET)), env.get(WorkerEnvironment.WORKER_TOKEN),
-				Integer.parseInt(env.getOrDefault(WorkerEnvironment.MAX_MESSAGE_SIZE, "1048576"))));
+				Integer.parseInt(env.getOrDefault(WorkerEnvironment.MAX_MESSAGE_SIZE, "1048576")),
+				Duration.ofMillis(Long.parseLong(env.getOrDefault(WorkerEnvironment.HEARTBEAT_INTERVAL, "5000")))));
 	}
 
 	/**
@@ -128,7 +133,18 @@ public final class WorkerRuntime implements CurrentWorker {
 		Thread reader = new Thread(this::readLoop, "cluster-worker-ipc");
 		reader.setDaemon(true);
 		reader.start();
+		// A thread of its own, so that a busy application does not pass for a hung one
+		Thread heartbeat = new Thread(this::beat, "cluster-worker-heartbeat");
+		heartbeat.setDaemon(true);
+		heartbeat.start();
 		Runtime.getRuntime().addShutdownHook(new Thread(this::stopping, "cluster-worker-stopping"));
+	}
+
+	private void beat() {
+		IpcMessage.Heartbeat heartbeat = new IpcMessage.Heartbeat();
+		while (this.connection.send(heartbeat)) {
+			sleep(this.heartbeatInterval);
+		}
 	}
 
 	private void readLoop() {

@@ -73,6 +73,28 @@ class ClusterPropertiesTests {
 	}
 
 	@Test
+	void heartbeatTimeoutShorterThanTwoIntervalsIsReported() {
+		this.properties.getHeartbeat().setInterval(Duration.ofSeconds(5));
+		this.properties.getHeartbeat().setTimeout(Duration.ofSeconds(9));
+		assertThat(analyze().getDescription()).isEqualTo("Invalid value 'PT9S' for property "
+				+ "'cluster.heartbeat.timeout': it is shorter than twice cluster.heartbeat.interval (PT5S).");
+	}
+
+	@Test
+	void negativeMaxFailuresIsReported() {
+		this.properties.getRestart().setMaxFailures(-1);
+		assertThat(analyze().getDescription())
+			.isEqualTo("Invalid value '-1' for property 'cluster.restart.max-failures': it must not be negative.");
+	}
+
+	@Test
+	void zeroStartupTimeoutIsReported() {
+		this.properties.setStartupTimeout(Duration.ZERO);
+		assertThat(analyze().getDescription())
+			.isEqualTo("Invalid value 'PT0S' for property 'cluster.startup-timeout': it must be positive.");
+	}
+
+	@Test
 	void zeroRequestTimeoutIsReported() {
 		this.properties.getIpc().setRequestTimeout(Duration.ZERO);
 		assertThat(analyze().getDescription())

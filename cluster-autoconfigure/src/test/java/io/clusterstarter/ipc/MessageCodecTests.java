@@ -22,7 +22,7 @@ class MessageCodecTests {
 	@Test
 	void everyMessageSurvivesARoundTrip() throws Exception {
 		IpcMessage[] messages = { new IpcMessage.Hello(3, "secret"), new IpcMessage.Listening(null, "::", 8080),
-				new IpcMessage.Listening("management", null, 8081), new IpcMessage.Ready(), new IpcMessage.Stopping(),
+				new IpcMessage.Listening("management", null, 8081), new IpcMessage.Ready(), new IpcMessage.Stopping(), new IpcMessage.Heartbeat(),
 				new IpcMessage.Disconnect(), new IpcMessage.Request(7, "status", null),
 				new IpcMessage.Request(9, "prometheus", this.codec.toTree(List.of("jvm_threads_live_threads"))),
 				new IpcMessage.Stats(1, 2, -1, 0.5, 20, 30, 40L, 0L), new IpcMessage.Stats(1, 2, 3, -1, 20, 30, null, null),

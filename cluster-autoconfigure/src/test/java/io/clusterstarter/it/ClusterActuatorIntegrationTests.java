@@ -236,6 +236,15 @@ class ClusterActuatorIntegrationTests {
 		assertThat(body("/actuator/cluster/" + String.format("%03d", newest))).contains("\"id\":" + newest);
 	}
 
+	@Test
+	@Order(8)
+	void writeOperationsAreOffByDefault() {
+		ClusterProcess.Response response = ClusterProcess.post(this.cluster.port(), "/actuator/cluster",
+				"{\"action\":\"rolling-restart\"}");
+		assertThat(response.status()).isIn(404, 405);
+		assertThat(this.cluster.log()).doesNotContain("Rolling restart");
+	}
+
 	/**
 	 * Parse a scrape in the text format and check what the format demands: each family's HELP
 	 * and TYPE once, its samples together, every sample well formed.

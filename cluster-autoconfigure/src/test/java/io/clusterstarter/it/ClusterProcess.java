@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.jar.JarFile;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -46,7 +47,14 @@ public final class ClusterProcess implements AutoCloseable {
 
 		NETTY(List.of("/org/apache/tomcat/", "/spring-boot-tomcat/", "/spring-boot-starter-tomcat", "/org/eclipse/jetty/",
 				"/spring-boot-jetty/", "/spring-boot-starter-jetty", "/spring-webmvc/", "/spring-boot-webmvc/",
-				"/jakarta/servlet/", "/spring-boot-servlet/"));
+				"/jakarta/servlet/", "/spring-boot-servlet/")),
+
+		/** Tomcat, and neither Actuator nor Micrometer: the starter must work without them. */
+		TOMCAT_WITHOUT_ACTUATOR(Stream.concat(TOMCAT.excluded.stream(),
+				Stream.of("/spring-boot-actuator", "/spring-boot-starter-actuator", "/spring-boot-health/",
+						"/spring-boot-micrometer-", "/micrometer-core/", "/micrometer-registry-prometheus/",
+						"/io/prometheus/"))
+			.toList());
 
 		private final List<String> excluded;
 
@@ -280,12 +288,25 @@ public final class ClusterProcess implements AutoCloseable {
 	 * when no answer arrives within the timeout.
 	 */
 	public static Response get(int port, String path, Duration timeout) {
+		return send(port, "GET " + path + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n", path,
+				timeout);
+	}
+
+	/** A plain HTTP/1.1 POST of a JSON body on a new connection. */
+	public static Response post(int port, String path, String json) {
+		byte[] body = json.getBytes(StandardCharsets.UTF_8);
+		return send(port,
+				"POST " + path + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n"
+						+ "Content-Type: application/json\r\nContent-Length: " + body.length + "\r\n\r\n" + json,
+				path, Duration.ofSeconds(30));
+	}
+
+	private static Response send(int port, String request, String path, Duration timeout) {
 		try (Socket socket = new Socket()) {
 			socket.connect(new InetSocketAddress("127.0.0.1", port), 2000);
 			socket.setSoTimeout((int) timeout.toMillis());
 			OutputStream out = socket.getOutputStream();
-			out.write(("GET " + path + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
-				.getBytes(StandardCharsets.US_ASCII));
+			out.write(request.getBytes(StandardCharsets.UTF_8));
 			out.flush();
 			InputStream in = socket.getInputStream();
 			String response = new String(in.readAllBytes(), StandardCharsets.UTF_8);
@@ -298,7 +319,8 @@ public final class ClusterProcess implements AutoCloseable {
 			return new Response(status, body);
 		}
 		catch (IOException ex) {
-			throw new IllegalStateException("GET " + path + " on port " + port + " failed: " + ex.getMessage(), ex);
+			throw new IllegalStateException(request.substring(0, request.indexOf(' ')) + " " + path + " on port " + port
+					+ " failed: " + ex.getMessage(), ex);
 		}
 	}
 

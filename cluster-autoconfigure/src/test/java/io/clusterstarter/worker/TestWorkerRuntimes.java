@@ -1,6 +1,7 @@
 package io.clusterstarter.worker;
 
 import java.nio.file.Path;
+import java.time.Duration;
 
 /**
  * Creates unconnected {@link WorkerRuntime worker runtimes} for tests in other packages.
@@ -11,7 +12,8 @@ public final class TestWorkerRuntimes {
 	}
 
 	public static WorkerRuntime unconnected(int id, int slot) {
-		return new WorkerRuntime(id, slot, -1, Path.of("/nonexistent/primary.sock"), "token", 1024 * 1024);
+		return new WorkerRuntime(id, slot, -1, Path.of("/nonexistent/primary.sock"), "token", 1024 * 1024,
+				Duration.ofSeconds(5));
 	}
 
 }

@@ -14,6 +14,7 @@ import io.clusterstarter.Cluster;
 import io.clusterstarter.ClusterPrimaryComponent;
 import io.clusterstarter.ClusterSettings;
 import io.clusterstarter.event.ClusterSetupEvent;
+import io.clusterstarter.event.RollingRestartEvent;
 import io.clusterstarter.event.WorkerDisconnectEvent;
 import io.clusterstarter.event.WorkerEvent;
 import io.clusterstarter.event.WorkerExitEvent;
@@ -43,6 +44,12 @@ class PrimaryProbe {
 	}
 
 	@EventListener
+	void onRollingRestart(RollingRestartEvent event) {
+		record("roll " + event.getPhase().name().toLowerCase() + " replaced=" + event.getReplaced()
+				+ event.getReason().map((reason) -> " reason=" + reason).orElse(""));
+	}
+
+	@EventListener
 	void onSetup(ClusterSetupEvent event) {
 		record("setup execArgv=" + event.getSettings().execArgv());
 	}
@@ -64,7 +71,8 @@ class PrimaryProbe {
 		}
 		else if (event instanceof WorkerExitEvent exit) {
 			record("exit " + id + " code=" + exit.getExitCode() + " signal=" + exit.getSignal().orElse("none")
-					+ " planned=" + exit.isExitedAfterDisconnect());
+					+ " planned=" + exit.isExitedAfterDisconnect()
+					+ exit.getKilledBecause().map((reason) -> " killed=" + reason).orElse(""));
 		}
 	}
 

@@ -1,0 +1,121 @@
+package io.clusterstarter.it;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import io.clusterstarter.it.ClusterProcess.Server;
+import io.clusterstarter.it.apps.servlet.ServletTestApplication;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The primary supervises its workers: a hung worker (no heartbeats) or one that does not start in
+ * time gets a thread dump, is killed and replaced; a slot whose workers keep failing backs off,
+ * then is marked failed and left alone.
+ */
+class ClusterSupervisionIntegrationTests {
+
+	private static final Pattern BACKOFF = Pattern.compile("replacing it in slot 1 in (\\d+) ms");
+
+	@Test
+	void workerThatStopsSendingHeartbeatsIsKilledAndReplaced() throws Exception {
+		Path events = Files.createTempFile("cluster-events", ".txt");
+		try (ClusterProcess cluster = start("hung", events, "--cluster.heartbeat.interval=200ms",
+				"--cluster.heartbeat.timeout=2s")) {
+			Map<Integer, Long> workers = cluster.awaitListening(2, Duration.ofSeconds(120));
+			long frozen = workers.get(1);
+			long start = System.nanoTime();
+			ClusterProcess.signal("STOP", frozen);
+			await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).until(() -> {
+				Map<Integer, Long> now = cluster.listeningWorkers();
+				return now.size() == 2 && !now.containsKey(1);
+			});
+			assertThat(cluster.log()).contains("worker 1 (pid " + frozen + ") sent no heartbeat for 2 s; writing a "
+					+ "thread dump to its output and killing it");
+			await().atMost(Duration.ofSeconds(10))
+				.untilAsserted(() -> assertThat(Files.readAllLines(events))
+					.contains("exit 1 code=137 signal=SIGKILL planned=false killed=sent no heartbeat for 2 s"));
+			// Found within the timeout plus the check interval and the dump grace, not much later
+			assertThat(ProcessHandle.of(frozen)).isEmpty();
+			assertThat(cluster.cluster().get("workers").get("3").get("slot").asInt()).isZero();
+			assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(60));
+			assertThat(cluster.stop(Duration.ofSeconds(45))).isZero();
+		}
+	}
+
+	@Test
+	void workerThatDoesNotStartInTimeIsDumpedKilledAndReplaced() throws Exception {
+		Path events = Files.createTempFile("cluster-events", ".txt");
+		try (ClusterProcess cluster = start("slow-boot", events, "--cluster-test.hang-in-slot=1",
+				"--cluster.startup-timeout=6s", "--cluster.restart.initial-backoff=100ms",
+				"--cluster.restart.max-failures=2")) {
+			await().atMost(Duration.ofSeconds(120))
+				.untilAsserted(() -> assertThat(cluster.log()).contains("Slot 1 failed"));
+			String log = cluster.log();
+			assertThat(log).contains("worker 2 (pid ", ") did not listen within 6 s of its fork; writing a thread dump")
+				.contains("worker 3 (pid ", ") did not listen within 6 s of its fork; writing a thread dump");
+			// The dump went to the worker's output: it shows where the worker was stuck
+			assertThat(log).contains("[worker 2] Full thread dump").containsPattern("\\[worker 2\\].*BootSabotage");
+			assertThat(Files.readAllLines(events)).contains(
+					"exit 2 code=137 signal=SIGKILL planned=false killed=did not listen within 6 s of its fork");
+			assertThat(cluster.listeningWorkers()).containsOnlyKeys(1);
+			assertThat(cluster.stop(Duration.ofSeconds(45))).isZero();
+		}
+	}
+
+	@Test
+	void slotWhoseWorkersFailAtBootBacksOffThenIsMarkedFailed() throws Exception {
+		Path events = Files.createTempFile("cluster-events", ".txt");
+		try (ClusterProcess cluster = start("crash-loop", events, "--cluster-test.fail-in-slot=1",
+				"--cluster.restart.initial-backoff=200ms", "--cluster.restart.multiplier=2",
+				"--cluster.restart.max-failures=4", "--management.endpoint.health.show-details=always")) {
+			await().atMost(Duration.ofSeconds(180))
+				.untilAsserted(() -> assertThat(cluster.log()).contains("Slot 1 failed: its workers exited unexpectedly "
+						+ "4 times within 300 s (last worker "));
+			List<Integer> delays = new ArrayList<>();
+			Matcher matcher = BACKOFF.matcher(cluster.log());
+			while (matcher.find()) {
+				delays.add(Integer.parseInt(matcher.group(1)));
+			}
+			assertThat(delays).containsExactly(200, 400, 800);
+			List<String> forks = forks(events);
+			Thread.sleep(2000); // a spinning primary would fork again by now
+			assertThat(forks(events)).isEqualTo(forks);
+			assertThat(cluster.log()).containsOnlyOnce("Slot 1 failed");
+			Map<Integer, Long> serving = cluster.listeningWorkers();
+			assertThat(serving).containsOnlyKeys(1);
+			JsonNode view = cluster.cluster();
+			assertThat(view.get("primary").get("failedSlots").get(0).asInt()).isEqualTo(1);
+			JsonNode health = ClusterProcess.json
+				.readTree(ClusterProcess.get(cluster.port(), "/actuator/health").body());
+			assertThat(health.get("status").asString()).isEqualTo("DEGRADED");
+			assertThat(health.get("components").get("cluster").get("details").get("failedSlots").get(0).asInt())
+				.isEqualTo(1);
+			assertThat(cluster.getJson("/").get("pid").asLong()).isEqualTo(serving.get(1));
+			assertThat(cluster.stop(Duration.ofSeconds(45))).isZero();
+		}
+	}
+
+	private static ClusterProcess start(String name, Path events, String... args) throws IOException {
+		List<String> all = new ArrayList<>(List.of("--cluster.workers=2", "--cluster-test.events-file=" + events,
+				"--management.endpoints.web.exposure.include=health,cluster"));
+		all.addAll(List.of(args));
+		return ClusterProcess.start(name, Server.TOMCAT, ServletTestApplication.class, List.of(), all,
+				ClusterProcess.freePort());
+	}
+
+	private static List<String> forks(Path events) throws IOException {
+		return Files.readAllLines(events).stream().filter((line) -> line.startsWith("fork ")).toList();
+	}
+
+}
