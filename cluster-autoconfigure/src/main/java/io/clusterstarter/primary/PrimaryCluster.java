@@ -23,9 +23,9 @@ import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -142,12 +142,16 @@ public class PrimaryCluster implements Cluster, IpcServer.Authenticator {
 		this.options = options;
 		this.settings = properties.toSettings();
 		this.codec = new MessageCodec((int) properties.getIpc().getMaxMessageSize().toBytes());
-		this.loop = Executors.newSingleThreadScheduledExecutor((runnable) -> {
+		ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, (runnable) -> {
 			Thread thread = new Thread(runnable, "cluster-primary");
 			thread.setDaemon(true);
 			this.loopThread = thread;
 			return thread;
 		});
+		// Once shut down, pending replacements and backoff resets are moot: do not wait for them
+		executor.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+		executor.setContinueExistingPeriodicTasksAfterShutdownPolicy(false);
+		this.loop = executor;
 	}
 
 	/**
