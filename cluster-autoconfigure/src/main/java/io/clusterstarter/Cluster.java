@@ -64,6 +64,18 @@ public interface Cluster {
 	void setupPrimary(ClusterSettings settings);
 
 	/**
+	 * Change the number of workers the primary keeps, at run time. Scaling up forks workers
+	 * into the free slots below the new count; scaling down disconnects (gracefully) the
+	 * workers in the slots from the new count up, which are not replaced. A slot marked failed
+	 * above the new count is forgotten.
+	 * @param workers the new number of workers, at least 1
+	 * @throws IllegalArgumentException if {@code workers} is less than 1
+	 * @throws IllegalStateException outside the primary, while the cluster shuts down, or while
+	 * a rolling restart runs
+	 */
+	void scale(int workers);
+
+	/**
 	 * Replace every worker, one at a time, without dropping below the configured number of
 	 * serving workers: fork the replacement in the same slot, wait until it listens and is
 	 * ready, then disconnect the old worker (graceful shutdown) and wait for it to exit. If a

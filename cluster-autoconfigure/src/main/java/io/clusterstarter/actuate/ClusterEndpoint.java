@@ -8,6 +8,9 @@ import java.util.Set;
 
 import io.clusterstarter.ClusterSnapshot;
 import io.clusterstarter.worker.WorkerRuntime;
+import org.jspecify.annotations.Nullable;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.JsonNodeFactory;
 
 import org.springframework.boot.actuate.endpoint.Access;
 import org.springframework.boot.actuate.endpoint.InvalidEndpointRequestException;
@@ -33,6 +36,11 @@ public class ClusterEndpoint {
 	 * The action that starts a rolling restart.
 	 */
 	public static final String ROLLING_RESTART = "rolling-restart";
+
+	/**
+	 * The action that changes the number of workers.
+	 */
+	public static final String SCALE = "scale";
 
 	private static final String MASK = "******";
 
@@ -85,27 +93,37 @@ public class ClusterEndpoint {
 	/**
 	 * Act on the cluster. Off by default: the endpoint is read-only unless
 	 * {@code management.endpoint.cluster.access=unrestricted}.
-	 * @param action {@value #ROLLING_RESTART}: start a rolling restart, without waiting for it
+	 * @param action {@value #ROLLING_RESTART} to start a rolling restart (without waiting for
+	 * it), or {@value #SCALE} to change the number of workers
+	 * @param workers the new number of workers, for {@value #SCALE}
 	 * @return what the primary started
-	 * @throws InvalidEndpointRequestException if the action is unknown
+	 * @throws InvalidEndpointRequestException if the action is unknown or its input invalid
 	 * @throws IllegalStateException if the primary refuses (a rolling restart already runs, or
 	 * the cluster shuts down)
 	 * @throws io.clusterstarter.worker.PrimaryUnavailableException if the primary does not
 	 * answer in time
 	 */
 	@WriteOperation
-	public Map<String, Object> act(String action) {
-		if (!ROLLING_RESTART.equals(action)) {
+	public Map<String, Object> act(String action, @Nullable Integer workers) {
+		JsonNode argument = null;
+		if (SCALE.equals(action)) {
+			if (workers == null || workers < 1) {
+				throw new InvalidEndpointRequestException("Cannot scale to " + workers + " workers",
+						"Scaling needs 'workers', a number of at least 1");
+			}
+			argument = JsonNodeFactory.instance.numberNode(workers);
+		}
+		else if (!ROLLING_RESTART.equals(action)) {
 			throw new InvalidEndpointRequestException("Unknown action '" + action + "'",
-					"Action must be '" + ROLLING_RESTART + "'");
+					"Action must be '" + ROLLING_RESTART + "' or '" + SCALE + "'");
 		}
 		if (this.runtime == null) {
 			throw new IllegalStateException("The application is not clustered");
 		}
-		int workers = this.runtime.request(ROLLING_RESTART, null, this.timeout).path("workers").asInt();
+		int count = this.runtime.request(action, argument, this.timeout).path("workers").asInt();
 		Map<String, Object> started = new LinkedHashMap<>();
 		started.put("action", action);
-		started.put("workers", workers);
+		started.put("workers", count);
 		return started;
 	}
 

@@ -3,6 +3,7 @@ package io.clusterstarter.actuate;
 import java.util.Map;
 
 import io.clusterstarter.worker.PrimaryUnavailableException;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.actuate.endpoint.SecurityContext;
 import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
@@ -65,15 +66,17 @@ public class ClusterEndpointWebExtension {
 	}
 
 	/**
-	 * Act on the cluster: 200 with what started, 400 for an unknown action, 409 when the
-	 * primary refuses (a rolling restart already runs), 503 when it does not answer.
+	 * Act on the cluster: 200 with what started, 400 for an unknown action or invalid input,
+	 * 409 when the primary refuses (a rolling restart already runs), 503 when it does not
+	 * answer.
 	 * @param action the action
+	 * @param workers the new number of workers, for {@code scale}
 	 * @return the response
 	 */
 	@WriteOperation
-	public WebEndpointResponse<Object> act(String action) {
+	public WebEndpointResponse<Object> act(String action, @Nullable Integer workers) {
 		try {
-			return new WebEndpointResponse<>(this.delegate.act(action));
+			return new WebEndpointResponse<>(this.delegate.act(action, workers));
 		}
 		catch (PrimaryUnavailableException ex) {
 			return unavailable(ex);

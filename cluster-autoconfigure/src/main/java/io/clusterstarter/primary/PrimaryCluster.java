@@ -107,6 +107,9 @@ public class PrimaryCluster implements Cluster, IpcServer.Authenticator {
 	/** The rolling restart under way, if any; loop only. */
 	private Roll roll;
 
+	/** The number of workers the primary keeps; changed by {@link #scale(int)}. */
+	private volatile int target;
+
 	private final Instant startTime = Instant.now();
 
 	private volatile ClusterSettings settings;
@@ -141,6 +144,7 @@ public class PrimaryCluster implements Cluster, IpcServer.Authenticator {
 		this.launch = launch;
 		this.options = options;
 		this.settings = properties.toSettings();
+		this.target = options.workers();
 		this.codec = new MessageCodec((int) properties.getIpc().getMaxMessageSize().toBytes());
 		ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, (runnable) -> {
 			Thread thread = new Thread(runnable, "cluster-primary");
@@ -227,6 +231,40 @@ public class PrimaryCluster implements Cluster, IpcServer.Authenticator {
 
 	private static CompletableFuture<Void> exitsHandled(List<ManagedWorker> workers) {
 		return CompletableFuture.allOf(workers.stream().map(ManagedWorker::exitHandled).toArray(CompletableFuture[]::new));
+	}
+
+	@Override
+	public void scale(int workers) {
+		if (workers < 1) {
+			throw new IllegalArgumentException("A cluster needs at least 1 worker, not " + workers);
+		}
+		onLoop(() -> {
+			if (this.stopping) {
+				throw new IllegalStateException("The cluster is shutting down");
+			}
+			if (this.roll != null) {
+				throw new IllegalStateException("A rolling restart is running; scale once it has ended");
+			}
+			int previous = this.target;
+			this.target = workers;
+			this.failedSlots.removeIf((slot) -> slot >= workers);
+			List<ManagedWorker> live = this.workers.values()
+				.stream()
+				.filter((worker) -> worker.state().compareTo(WorkerState.DISCONNECTING) < 0)
+				.toList();
+			Set<Integer> occupied = new HashSet<>(this.pendingSlots);
+			live.forEach((worker) -> occupied.add(worker.slot()));
+			for (int slot = 0; slot < workers; slot++) {
+				if (!occupied.contains(slot) && !this.failedSlots.contains(slot)) {
+					forkInSlot(slot, Map.of());
+				}
+			}
+			// Scaling down retires the highest slots, gracefully
+			live.stream().filter((worker) -> worker.slot() >= workers).forEach(this::disconnect);
+			logger.info("Scaled the cluster from " + previous + " to " + workers + " worker"
+					+ ((workers != 1) ? "s" : ""));
+			return null;
+		});
 	}
 
 	@Override
@@ -378,7 +416,7 @@ public class PrimaryCluster implements Cluster, IpcServer.Authenticator {
 		ClusterSettings current = this.settings;
 		ClusterProperties.Restart restart = this.properties.getRestart();
 		ClusterProperties.Stats stats = this.properties.getStats();
-		return new ClusterSnapshot.Settings(this.options.workers(), current.execArgv(), current.args(), current.env(),
+		return new ClusterSnapshot.Settings(this.target, current.execArgv(), current.args(), current.env(),
 				current.isSilent(), this.properties.isShareProcessors(),
 				this.properties.getCpuAffinity().name().toLowerCase(Locale.ROOT),
 				this.properties.getShutdownTimeout().toString(),
@@ -416,7 +454,7 @@ public class PrimaryCluster implements Cluster, IpcServer.Authenticator {
 	}
 
 	int configuredWorkers() {
-		return this.options.workers();
+		return this.target;
 	}
 
 	int failedSlotCount() {
@@ -730,6 +768,16 @@ public class PrimaryCluster implements Cluster, IpcServer.Authenticator {
 				connection.send(new IpcMessage.Response(request.seq(), null, ex.getMessage()));
 			}
 		}
+		else if ("scale".equals(request.operation())) {
+			try {
+				int count = (request.argument() != null) ? request.argument().asInt() : 0;
+				scale(count);
+				connection.send(new IpcMessage.Response(request.seq(), this.codec.toTree(Map.of("workers", count)), null));
+			}
+			catch (IllegalArgumentException | IllegalStateException ex) {
+				connection.send(new IpcMessage.Response(request.seq(), null, ex.getMessage()));
+			}
+		}
 		else if ("scrape".equals(request.operation())) {
 			scrape(request).thenAccept((text) -> {
 				try {
@@ -806,7 +854,7 @@ public class PrimaryCluster implements Cluster, IpcServer.Authenticator {
 			.stream()
 			.filter((worker) -> web ? worker.state() == WorkerState.LISTENING : worker.isReady())
 			.count();
-		if (up >= this.options.workers()) {
+		if (up >= this.target) {
 			this.summaryLogged = true;
 			double seconds = Duration.between(this.options.jvmStartTime(), Instant.now()).toMillis() / 1000.0;
 			logger.info(String.format("Cluster up: %d workers %s in %.1f seconds (primary pid %d)", up,
@@ -970,7 +1018,7 @@ public class PrimaryCluster implements Cluster, IpcServer.Authenticator {
 	}
 
 	private boolean shouldReplace(ManagedWorker worker, int code) {
-		if (this.stopping || worker.exitedAfterDisconnect()) {
+		if (this.stopping || worker.exitedAfterDisconnect() || worker.slot() >= this.target) {
 			return false;
 		}
 		RestartPolicy policy = this.properties.getRestart().getPolicy();
@@ -988,7 +1036,7 @@ public class PrimaryCluster implements Cluster, IpcServer.Authenticator {
 		this.pendingSlots.add(slot);
 		this.loop.schedule(() -> later(() -> {
 			this.pendingSlots.remove(slot);
-			if (!this.stopping) {
+			if (!this.stopping && slot < this.target) {
 				forkInSlot(slot, Map.of());
 				this.counters.restarts.increment();
 			}

@@ -68,6 +68,11 @@ public class WorkerCluster implements Cluster {
 	}
 
 	@Override
+	public void scale(int workers) {
+		throw primaryOnly("scale");
+	}
+
+	@Override
 	public CompletableFuture<Void> rollingRestart() {
 		throw primaryOnly("rollingRestart");
 	}

@@ -26,13 +26,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Rolling restarts on a real cluster of two Tomcat workers, started by SIGHUP: one aborted by a
- * replacement that cannot start, then one that replaces every worker while a client keeps
- * sending requests. The tests run in order on the same cluster.
+ * Operations on a real cluster of Tomcat workers: rolling restarts started by SIGHUP (one aborted
+ * by a replacement that cannot start, one that replaces every worker while a client keeps sending
+ * requests) and by Actuator, then live scaling. The tests run in order on the same cluster.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class ClusterRollingRestartIntegrationTests {
+class ClusterOperationsIntegrationTests {
 
 	private ClusterProcess cluster;
 
@@ -141,7 +141,17 @@ class ClusterRollingRestartIntegrationTests {
 			.contains("Rolling restart completed: 2 workers replaced");
 		assertThat(servedBy).containsAll(this.initial.values()).containsAll(now.values());
 		assertThat(succeeded.get()).isGreaterThan(50);
-		assertThat(failed.get()).as("failed requests of %d: %s", succeeded.get() + failed.get(), failures).isZero();
+		// Nothing the workers do may lose a request. Only the kernel may, by design: with
+		// net.ipv4.tcp_migrate_req=0 it resets a connection still queued on a listener that
+		// closes (rarely: the acceptor keeps the queue short); with 1 it moves it instead
+		String description = "failed requests of " + (succeeded.get() + failed.get()) + ": " + failures;
+		if (migratesQueuedConnections()) {
+			assertThat(failed.get()).as(description).isZero();
+		}
+		else {
+			assertThat(failures).as(description).allMatch((failure) -> failure.endsWith("Connection reset"));
+			assertThat(failed.get()).as(description).isLessThanOrEqualTo(2);
+		}
 	}
 
 	@Test
@@ -164,8 +174,52 @@ class ClusterRollingRestartIntegrationTests {
 		assertThat(this.cluster.listeningWorkers().values()).hasSize(2).doesNotContainAnyElementsOf(before.values());
 	}
 
+	@Test
+	@Order(4)
+	void actuatorScalesUpAndDownRetiringTheHighestSlots() throws Exception {
+		int port = this.cluster.port();
+		assertThat(ClusterProcess.post(port, "/actuator/cluster", "{\"action\":\"scale\",\"workers\":0}").status())
+			.isEqualTo(400);
+		assertThat(ClusterProcess.post(port, "/actuator/cluster", "{\"action\":\"scale\"}").status()).isEqualTo(400);
+		ClusterProcess.Response up = ClusterProcess.post(port, "/actuator/cluster",
+				"{\"action\":\"scale\",\"workers\":3}");
+		assertThat(up.status()).isEqualTo(200);
+		assertThat(up.body()).isEqualTo("{\"action\":\"scale\",\"workers\":3}");
+		this.cluster.awaitListening(3, Duration.ofSeconds(120));
+		assertThat(slots()).containsExactlyInAnyOrder(0, 1, 2);
+		assertThat(this.cluster.cluster().get("primary").get("settings").get("workers").asInt()).isEqualTo(3);
+		Map<Integer, Long> three = this.cluster.listeningWorkers();
+		assertThat(ClusterProcess.post(port, "/actuator/cluster", "{\"action\":\"scale\",\"workers\":1}").status())
+			.isEqualTo(200);
+		await().atMost(Duration.ofSeconds(30)).until(() -> this.cluster.listeningWorkers().size() == 1);
+		Thread.sleep(1500); // longer than the restart backoff: retired workers are not replaced
+		assertThat(slots()).containsExactly(0);
+		int survivor = this.cluster.listeningWorkers().keySet().iterator().next();
+		assertThat(three).containsKey(survivor);
+		for (int id : three.keySet()) {
+			if (id != survivor) {
+				assertThat(events()).contains("exit " + id + " code=0 signal=none planned=true");
+			}
+		}
+		assertThat(this.cluster.log()).contains("Scaled the cluster from 2 to 3 workers",
+				"Scaled the cluster from 3 to 1 worker");
+	}
+
+	private static boolean migratesQueuedConnections() throws IOException {
+		Path sysctl = Path.of("/proc/sys/net/ipv4/tcp_migrate_req");
+		return Files.exists(sysctl) && Files.readString(sysctl).trim().equals("1");
+	}
+
+	private List<Integer> slots() {
+		return this.cluster.cluster()
+			.get("workers")
+			.valueStream()
+			.map((worker) -> worker.get("slot").asInt())
+			.toList();
+	}
+
 	private List<String> events() throws IOException {
-		return Files.readAllLines(this.events).stream().map(ClusterRollingRestartIntegrationTests::shortLine).toList();
+		return Files.readAllLines(this.events).stream().map(ClusterOperationsIntegrationTests::shortLine).toList();
 	}
 
 	/** "listening 4 port=… namespace=null" as "listening 4", so sequences read simply. */
