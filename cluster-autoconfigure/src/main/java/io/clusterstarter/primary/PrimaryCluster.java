@@ -248,6 +248,7 @@ public class PrimaryCluster implements Cluster, IpcServer.Authenticator {
 			int previous = this.target;
 			this.target = workers;
 			this.failedSlots.removeIf((slot) -> slot >= workers);
+			this.pendingSlots.removeIf((slot) -> slot >= workers);
 			List<ManagedWorker> live = this.workers.values()
 				.stream()
 				.filter((worker) -> worker.state().compareTo(WorkerState.DISCONNECTING) < 0)
@@ -1018,7 +1019,7 @@ public class PrimaryCluster implements Cluster, IpcServer.Authenticator {
 	}
 
 	private boolean shouldReplace(ManagedWorker worker, int code) {
-		if (this.stopping || worker.exitedAfterDisconnect() || worker.slot() >= this.target) {
+		if (this.stopping || worker.exitedAfterDisconnect()) {
 			return false;
 		}
 		RestartPolicy policy = this.properties.getRestart().getPolicy();
@@ -1035,8 +1036,8 @@ public class PrimaryCluster implements Cluster, IpcServer.Authenticator {
 				+ "; replacing it in slot " + slot + " in " + delayMillis + " ms");
 		this.pendingSlots.add(slot);
 		this.loop.schedule(() -> later(() -> {
-			this.pendingSlots.remove(slot);
-			if (!this.stopping && slot < this.target) {
+			// Gone from the pending slots if the cluster was scaled down meanwhile
+			if (this.pendingSlots.remove(slot) && !this.stopping) {
 				forkInSlot(slot, Map.of());
 				this.counters.restarts.increment();
 			}
