@@ -2,16 +2,14 @@ package io.clusterstarter.primary;
 
 import java.io.IOException;
 import java.time.Instant;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLong;
 
 import io.clusterstarter.Worker;
 import io.clusterstarter.WorkerState;
 import io.clusterstarter.ipc.IpcConnection;
 import io.clusterstarter.ipc.IpcMessage;
 import io.clusterstarter.ipc.MessageCodec;
+import io.clusterstarter.ipc.PendingRequests;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -56,9 +54,7 @@ final class ManagedWorker implements Worker {
 
 	private volatile Instant statsTime;
 
-	private final AtomicLong sequence = new AtomicLong();
-
-	private final Map<Long, CompletableFuture<JsonNode>> pending = new ConcurrentHashMap<>();
+	private final PendingRequests requests = new PendingRequests();
 
 	ManagedWorker(int id, int slot, String token, Process process, MessageCodec codec, PrimaryCluster cluster) {
 		this.id = id;
@@ -222,37 +218,22 @@ final class ManagedWorker implements Worker {
 	 * an error, or its channel closes first; the caller bounds the wait.
 	 */
 	CompletableFuture<JsonNode> request(String operation, JsonNode argument) {
-		long seq = this.sequence.incrementAndGet();
-		CompletableFuture<JsonNode> future = new CompletableFuture<>();
-		this.pending.put(seq, future);
-		future.whenComplete((body, ex) -> this.pending.remove(seq));
-		IpcConnection current = this.connection;
-		if (current == null || !current.send(new IpcMessage.Request(seq, operation, argument))) {
-			future.completeExceptionally(new IOException(this + " is not connected"));
-		}
-		return future;
+		CompletableFuture<JsonNode> answer = this.requests.send(this.connection, operation, argument);
+		return (answer != null) ? answer : CompletableFuture.failedFuture(new IOException(this + " is not connected"));
 	}
 
 	/**
 	 * Complete the request the response answers, if it is still waited for.
 	 */
 	void answered(IpcMessage.Response response) {
-		CompletableFuture<JsonNode> future = this.pending.get(response.seq());
-		if (future != null) {
-			if (response.error() != null) {
-				future.completeExceptionally(new IllegalStateException(response.error()));
-			}
-			else {
-				future.complete(response.body());
-			}
-		}
+		this.requests.answered(response);
 	}
 
 	/**
 	 * Fail every request still waiting: the channel is gone.
 	 */
 	void failPendingRequests() {
-		this.pending.values().forEach((future) -> future.completeExceptionally(new IOException(this + " disconnected")));
+		this.requests.failAll(this + " disconnected");
 	}
 
 	/**

@@ -331,9 +331,7 @@ public class PrimaryCluster implements Cluster, IpcServer.Authenticator {
 		if (current == null || current.replacement != worker || current.retiring) {
 			return;
 		}
-		boolean serving = (this.options.port() != null)
-				? worker.state() == WorkerState.LISTENING && worker.isReady() : worker.isReady();
-		if (serving) {
+		if (serving(worker) && worker.isReady()) {
 			current.retiring = true;
 			if (current.old == null) {
 				// The old worker exited on its own meanwhile
@@ -448,6 +446,13 @@ public class PrimaryCluster implements Cluster, IpcServer.Authenticator {
 				new ClusterSnapshot.Heap(stats.heapUsed(), stats.heapCommitted(), stats.heapMax()),
 				(stats.processCpuLoad() >= 0) ? stats.processCpuLoad() : null, stats.threads(),
 				Duration.ofMillis(stats.gcPauseMillis()).toString(), requests);
+	}
+
+	/**
+	 * Whether a worker serves: it listens, or, without a web server, it is ready.
+	 */
+	private boolean serving(ManagedWorker worker) {
+		return (this.options.port() != null) ? worker.state() == WorkerState.LISTENING : worker.isReady();
 	}
 
 	int countInState(WorkerState state) {
@@ -760,24 +765,17 @@ public class PrimaryCluster implements Cluster, IpcServer.Authenticator {
 			connection.send(new IpcMessage.Response(request.seq(), this.codec.toTree(snapshot()), null));
 		}
 		else if ("rolling-restart".equals(request.operation())) {
-			try {
+			reply(connection, request, () -> {
 				rollingRestart();
-				int count = (this.roll != null) ? this.roll.total : 0;
-				connection.send(new IpcMessage.Response(request.seq(), this.codec.toTree(Map.of("workers", count)), null));
-			}
-			catch (IllegalStateException ex) {
-				connection.send(new IpcMessage.Response(request.seq(), null, ex.getMessage()));
-			}
+				return (this.roll != null) ? this.roll.total : 0;
+			});
 		}
 		else if ("scale".equals(request.operation())) {
-			try {
+			reply(connection, request, () -> {
 				int count = (request.argument() != null) ? request.argument().asInt() : 0;
 				scale(count);
-				connection.send(new IpcMessage.Response(request.seq(), this.codec.toTree(Map.of("workers", count)), null));
-			}
-			catch (IllegalArgumentException | IllegalStateException ex) {
-				connection.send(new IpcMessage.Response(request.seq(), null, ex.getMessage()));
-			}
+				return count;
+			});
 		}
 		else if ("scrape".equals(request.operation())) {
 			scrape(request).thenAccept((text) -> {
@@ -795,6 +793,21 @@ public class PrimaryCluster implements Cluster, IpcServer.Authenticator {
 			connection.send(new IpcMessage.Response(request.seq(), null,
 					"Unknown operation '" + request.operation() + "'"));
 		}
+	}
+
+	/**
+	 * Answer a request for an action with {@code {"workers": n}}, or with the reason the
+	 * action was refused.
+	 */
+	private void reply(IpcConnection connection, IpcMessage.Request request, Supplier<Integer> action) {
+		IpcMessage.Response response;
+		try {
+			response = new IpcMessage.Response(request.seq(), this.codec.toTree(Map.of("workers", action.get())), null);
+		}
+		catch (IllegalArgumentException | IllegalStateException ex) {
+			response = new IpcMessage.Response(request.seq(), null, ex.getMessage());
+		}
+		connection.send(response);
 	}
 
 	/**
@@ -851,10 +864,7 @@ public class PrimaryCluster implements Cluster, IpcServer.Authenticator {
 			return;
 		}
 		boolean web = this.options.port() != null;
-		long up = this.workers.values()
-			.stream()
-			.filter((worker) -> web ? worker.state() == WorkerState.LISTENING : worker.isReady())
-			.count();
+		long up = this.workers.values().stream().filter(this::serving).count();
 		if (up >= this.target) {
 			this.summaryLogged = true;
 			double seconds = Duration.between(this.options.jvmStartTime(), Instant.now()).toMillis() / 1000.0;
@@ -985,12 +995,11 @@ public class PrimaryCluster implements Cluster, IpcServer.Authenticator {
 				killHung(worker, "was not ready within " + startupTimeout.toSeconds() + " s of its fork");
 				continue;
 			}
-			boolean serving = web ? worker.state() == WorkerState.LISTENING : worker.isReady();
 			Instant heartbeat = worker.lastHeartbeat();
 			if (heartbeat != null && Duration.between(heartbeat, now).compareTo(heartbeatTimeout) > 0) {
 				killHung(worker, "sent no heartbeat for " + heartbeatTimeout.toSeconds() + " s");
 			}
-			else if (!serving && Duration.between(worker.startTime(), now).compareTo(startupTimeout) > 0) {
+			else if (!serving(worker) && Duration.between(worker.startTime(), now).compareTo(startupTimeout) > 0) {
 				killHung(worker, "did not " + (web ? "listen" : "become ready") + " within "
 						+ startupTimeout.toSeconds() + " s of its fork");
 			}

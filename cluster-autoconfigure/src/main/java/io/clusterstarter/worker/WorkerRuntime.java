@@ -16,7 +16,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.UnaryOperator;
 
 import io.clusterstarter.ClusterMessage;
@@ -27,6 +26,7 @@ import io.clusterstarter.ipc.IpcConnection;
 import io.clusterstarter.ipc.IpcMessage;
 import io.clusterstarter.ipc.IpcServer;
 import io.clusterstarter.ipc.MessageCodec;
+import io.clusterstarter.ipc.PendingRequests;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import tools.jackson.databind.JsonNode;
@@ -64,9 +64,7 @@ public final class WorkerRuntime implements CurrentWorker {
 
 	private final Duration heartbeatInterval;
 
-	private final AtomicLong sequence = new AtomicLong();
-
-	private final Map<Long, CompletableFuture<JsonNode>> pending = new ConcurrentHashMap<>();
+	private final PendingRequests requests = new PendingRequests();
 
 	private final AtomicBoolean leaving = new AtomicBoolean();
 
@@ -149,7 +147,7 @@ public final class WorkerRuntime implements CurrentWorker {
 
 	private void readLoop() {
 		this.connection.readLoop(this::handle);
-		this.pending.values().forEach((future) -> future.completeExceptionally(new IOException("Primary is gone")));
+		this.requests.failAll("Primary is gone");
 		if (this.leaving.compareAndSet(false, true)) {
 			logger.warn("Worker " + this.id + " lost its primary; shutting down");
 			exit(1, ORPHAN_GRACE);
@@ -165,15 +163,7 @@ public final class WorkerRuntime implements CurrentWorker {
 			}
 		}
 		else if (message instanceof IpcMessage.Response response) {
-			CompletableFuture<JsonNode> future = this.pending.remove(response.seq());
-			if (future != null) {
-				if (response.error() != null) {
-					future.completeExceptionally(new IllegalStateException(response.error()));
-				}
-				else {
-					future.complete(response.body());
-				}
-			}
+			this.requests.answered(response);
 		}
 		else if (message instanceof IpcMessage.Request request) {
 			this.answers.execute(() -> answer(request));
@@ -344,14 +334,11 @@ public final class WorkerRuntime implements CurrentWorker {
 	 * @throws IllegalStateException if the primary answers with an error
 	 */
 	public JsonNode request(String operation, JsonNode argument, Duration timeout) {
-		long seq = this.sequence.incrementAndGet();
-		CompletableFuture<JsonNode> future = new CompletableFuture<>();
-		this.pending.put(seq, future);
+		CompletableFuture<JsonNode> future = this.requests.send(this.connection, operation, argument);
+		if (future == null) {
+			throw new PrimaryUnavailableException("The primary is not connected");
+		}
 		try {
-			IpcConnection current = this.connection;
-			if (current == null || !current.send(new IpcMessage.Request(seq, operation, argument))) {
-				throw new PrimaryUnavailableException("The primary is not connected");
-			}
 			return future.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
 		}
 		catch (TimeoutException ex) {
@@ -368,7 +355,8 @@ public final class WorkerRuntime implements CurrentWorker {
 			throw new IllegalStateException("Interrupted while waiting for the primary", ex);
 		}
 		finally {
-			this.pending.remove(seq);
+			// Forget a request that timed out; a late answer then finds nobody waiting
+			future.cancel(false);
 		}
 	}
 
