@@ -76,11 +76,13 @@ public interface Cluster {
 	void scale(int workers);
 
 	/**
-	 * Replace every worker, one at a time, without dropping below the configured number of
-	 * serving workers: fork the replacement in the same slot, wait until it listens and is
-	 * ready, then disconnect the old worker (graceful shutdown) and wait for it to exit. If a
-	 * replacement exits, or is not ready within {@code cluster.startup-timeout}, the rolling
-	 * restart stops there and the workers not yet replaced keep serving. Publishes a
+	 * Replace every worker, {@code cluster.rolling-restart.parallelism} at a time (1 by
+	 * default), without dropping below the configured number of serving workers: fork the
+	 * replacement in the same slot, wait until it listens and is ready, then disconnect the old
+	 * worker (graceful shutdown) and wait for it to exit. If a replacement exits, or is not
+	 * ready within {@code cluster.startup-timeout}, the rolling restart stops there: replacements
+	 * still starting are disconnected and the workers not yet replaced keep serving. A
+	 * single-worker replacement under way (see {@link #restartWorker(int)}) finishes first. Publishes a
 	 * {@link io.clusterstarter.event.RollingRestartEvent} when it starts and when it ends. SIGHUP to
 	 * the primary starts one too.
 	 * @return completes when every worker has been replaced, or fails with the reason it stopped
@@ -88,6 +90,20 @@ public interface Cluster {
 	 * another rolling restart runs
 	 */
 	CompletableFuture<Void> rollingRestart();
+
+	/**
+	 * Replace one worker as a rolling restart does: fork its replacement in its slot, and
+	 * disconnect the worker once the replacement listens and is ready. Workers that reach a
+	 * {@code cluster.recycle} limit are replaced the same way. One worker at a time: the
+	 * primary refuses a second while one is being replaced.
+	 * @param id the worker's id
+	 * @return completes once the worker is replaced, or fails if its replacement exited or was
+	 * not ready in time (the worker then keeps serving)
+	 * @throws java.util.NoSuchElementException if no live worker has that id
+	 * @throws IllegalStateException outside the primary, while the cluster shuts down, while a
+	 * rolling restart runs, or while another worker is being replaced
+	 */
+	CompletableFuture<Void> restartWorker(int id);
 
 	/**
 	 * Return the settings later forks will use.

@@ -52,6 +52,16 @@ public record ClusterSnapshot(Primary primary, Map<String, WorkerInfo> workers) 
 			failedSlots = (failedSlots != null) ? List.copyOf(failedSlots) : List.of();
 		}
 
+		/**
+		 * Return a copy with other settings.
+		 * @param settings the settings
+		 * @return the copy
+		 */
+		public Primary withSettings(Settings settings) {
+			return new Primary(this.pid, this.startTime, this.uptime, this.port, this.scheduling, settings,
+					this.counters, this.failedSlots);
+		}
+
 	}
 
 	/**
@@ -68,11 +78,13 @@ public record ClusterSnapshot(Primary primary, Map<String, WorkerInfo> workers) 
 	 * @param restart when and how fast workers are replaced
 	 * @param statsInterval how often workers report their figures, or {@code null} when they do
 	 * not
+	 * @param rollingRestartParallelism workers replaced at the same time in a rolling restart
+	 * @param recycle the limits that recycle a worker, or {@code null} when none is set
 	 */
 	@JsonInclude(JsonInclude.Include.NON_NULL)
 	public record Settings(int workers, List<String> execArgv, List<String> args, Map<String, String> env,
 			boolean silent, boolean shareProcessors, String cpuAffinity, String shutdownTimeout, Restart restart,
-			String statsInterval) {
+			String statsInterval, int rollingRestartParallelism, Recycle recycle) {
 
 		/**
 		 * Return a copy with every environment value passed through {@code masker}.
@@ -86,9 +98,21 @@ public record ClusterSnapshot(Primary primary, Map<String, WorkerInfo> workers) 
 			Map<String, String> masked = new LinkedHashMap<>();
 			this.env.forEach((name, value) -> masked.put(name, masker.apply(value)));
 			return new Settings(this.workers, this.execArgv, this.args, masked, this.silent, this.shareProcessors,
-					this.cpuAffinity, this.shutdownTimeout, this.restart, this.statsInterval);
+					this.cpuAffinity, this.shutdownTimeout, this.restart, this.statsInterval,
+					this.rollingRestartParallelism, this.recycle);
 		}
 
+	}
+
+	/**
+	 * The limits past which a worker is recycled; unset limits are left out.
+	 * @param maxRequests requests served, before jitter
+	 * @param maxRequestsJitter the most requests added at random for each worker
+	 * @param maxHeapAfterGc heap bytes in use after the latest collection
+	 * @param maxRss resident memory bytes
+	 */
+	@JsonInclude(JsonInclude.Include.NON_NULL)
+	public record Recycle(Long maxRequests, Long maxRequestsJitter, Long maxHeapAfterGc, Long maxRss) {
 	}
 
 	/**
@@ -106,8 +130,9 @@ public record ClusterSnapshot(Primary primary, Map<String, WorkerInfo> workers) 
 	 * @param forks workers forked
 	 * @param exits workers exited, for any reason
 	 * @param restarts workers forked to replace one that exited unexpectedly
+	 * @param recycles workers replaced for reaching a {@code cluster.recycle} limit
 	 */
-	public record Counters(long forks, long exits, long restarts) {
+	public record Counters(long forks, long exits, long restarts, long recycles) {
 	}
 
 	/**
@@ -141,10 +166,12 @@ public record ClusterSnapshot(Primary primary, Map<String, WorkerInfo> workers) 
 	 * @param threads live threads, {@code null} when stale
 	 * @param gcPause total time spent in stop-the-world collections, {@code null} when stale
 	 * @param requests HTTP requests, {@code null} when stale or without a web server
+	 * @param rss resident memory of the worker's process in bytes, {@code null} when stale or
+	 * unknown (off Linux)
 	 */
 	@JsonInclude(JsonInclude.Include.NON_NULL)
 	public record Report(String time, String age, boolean stale, Heap heap, Double processCpuLoad, Integer threads,
-			String gcPause, Requests requests) {
+			String gcPause, Requests requests, Long rss) {
 	}
 
 	/**
@@ -152,8 +179,11 @@ public record ClusterSnapshot(Primary primary, Map<String, WorkerInfo> workers) 
 	 * @param used bytes in use
 	 * @param committed bytes committed by the JVM
 	 * @param max the limit, or -1 when undefined
+	 * @param afterGc bytes in use right after the latest collection, {@code null} before the
+	 * first one
 	 */
-	public record Heap(long used, long committed, long max) {
+	@JsonInclude(JsonInclude.Include.NON_NULL)
+	public record Heap(long used, long committed, long max, Long afterGc) {
 	}
 
 	/**

@@ -42,6 +42,24 @@ public class ClusterEndpoint {
 	 */
 	public static final String SCALE = "scale";
 
+	/**
+	 * The action that replaces one worker: its replacement first, then it retires.
+	 */
+	public static final String RESTART = "restart";
+
+	/**
+	 * The action that disconnects one worker gracefully; it is not replaced.
+	 */
+	public static final String DISCONNECT = "disconnect";
+
+	/**
+	 * The action that terminates one worker (SIGTERM); it is replaced as after any unexpected
+	 * exit.
+	 */
+	public static final String KILL = "kill";
+
+	private static final Set<String> WORKER_ACTIONS = Set.of(RESTART, DISCONNECT, KILL);
+
 	private static final String MASK = "******";
 
 	private final WorkerRuntime runtime;
@@ -84,10 +102,10 @@ public class ClusterEndpoint {
 			return snapshot;
 		}
 		ClusterSnapshot.Primary primary = snapshot.primary();
-		return new ClusterSnapshot(new ClusterSnapshot.Primary(primary.pid(), primary.startTime(), primary.uptime(),
-				primary.port(), primary.scheduling(),
-				(primary.settings() != null) ? primary.settings().withEnvValues((value) -> MASK) : null,
-				primary.counters(), primary.failedSlots()), snapshot.workers());
+		ClusterSnapshot.Settings settings = primary.settings();
+		return new ClusterSnapshot(
+				primary.withSettings((settings != null) ? settings.withEnvValues((value) -> MASK) : null),
+				snapshot.workers());
 	}
 
 	/**
@@ -135,18 +153,55 @@ public class ClusterEndpoint {
 	 */
 	@ReadOperation
 	public ClusterSnapshot.WorkerInfo worker(@Selector String id) {
-		int number;
+		int number = workerId(id);
+		if (this.runtime == null) {
+			return null;
+		}
+		return this.runtime.status(this.timeout).workers().get(String.valueOf(number));
+	}
+
+	/**
+	 * Act on one worker. Off by default, as {@link #act(String, Integer)}.
+	 * @param id the worker id
+	 * @param action {@value #RESTART} to replace the worker (its replacement first),
+	 * {@value #DISCONNECT} to retire it gracefully without replacing it, or {@value #KILL} to
+	 * terminate it (SIGTERM) and have it replaced as after a crash
+	 * @return what was done, or {@code null} if no live worker has the id
+	 * @throws InvalidEndpointRequestException if the id is not a number or the action unknown
+	 * @throws IllegalStateException if the primary refuses (another worker is being replaced,
+	 * a rolling restart runs, or the cluster shuts down)
+	 * @throws io.clusterstarter.worker.PrimaryUnavailableException if the primary does not
+	 * answer in time
+	 */
+	@WriteOperation
+	public Map<String, Object> actOnWorker(@Selector String id, String action) {
+		int number = workerId(id);
+		if (!WORKER_ACTIONS.contains(action)) {
+			throw new InvalidEndpointRequestException("Unknown action '" + action + "'",
+					"Action must be '" + RESTART + "', '" + DISCONNECT + "' or '" + KILL + "'");
+		}
+		if (this.runtime == null) {
+			return null;
+		}
+		JsonNode argument = JsonNodeFactory.instance.objectNode().put("id", number).put("action", action);
+		JsonNode answer = this.runtime.request("worker", argument, this.timeout);
+		if (!answer.has("worker")) {
+			return null;
+		}
+		Map<String, Object> done = new LinkedHashMap<>();
+		done.put("action", action);
+		done.put("worker", number);
+		return done;
+	}
+
+	private static int workerId(String id) {
 		try {
-			number = Integer.parseInt(id.strip());
+			return Integer.parseInt(id.strip());
 		}
 		catch (NumberFormatException ex) {
 			throw new InvalidEndpointRequestException("Worker id '" + id + "' is not a number",
 					"Worker id must be a number");
 		}
-		if (this.runtime == null) {
-			return null;
-		}
-		return this.runtime.status(this.timeout).workers().get(String.valueOf(number));
 	}
 
 }

@@ -1,6 +1,7 @@
 package io.clusterstarter.actuate;
 
 import java.util.Map;
+import java.util.function.Supplier;
 
 import io.clusterstarter.worker.PrimaryUnavailableException;
 import org.jspecify.annotations.Nullable;
@@ -75,8 +76,27 @@ public class ClusterEndpointWebExtension {
 	 */
 	@WriteOperation
 	public WebEndpointResponse<Object> act(String action, @Nullable Integer workers) {
+		return acted(() -> this.delegate.act(action, workers));
+	}
+
+	/**
+	 * Act on one worker: 200 with what was done, 404 if no live worker has the id, 400 for a
+	 * non-numeric id or an unknown action, 409 when the primary refuses (another worker is
+	 * being replaced, a rolling restart runs), 503 when it does not answer.
+	 * @param id the worker id
+	 * @param action the action
+	 * @return the response
+	 */
+	@WriteOperation
+	public WebEndpointResponse<Object> actOnWorker(@Selector String id, String action) {
+		return acted(() -> this.delegate.actOnWorker(id, action));
+	}
+
+	private static WebEndpointResponse<Object> acted(Supplier<Map<String, Object>> action) {
 		try {
-			return new WebEndpointResponse<>(this.delegate.act(action, workers));
+			Map<String, Object> done = action.get();
+			return (done != null) ? new WebEndpointResponse<>(done)
+					: new WebEndpointResponse<>(WebEndpointResponse.STATUS_NOT_FOUND);
 		}
 		catch (PrimaryUnavailableException ex) {
 			return unavailable(ex);

@@ -97,6 +97,10 @@ public class ClusterProperties {
 
 	private final Metrics metrics = new Metrics();
 
+	private final RollingRestart rollingRestart = new RollingRestart();
+
+	private final Recycle recycle = new Recycle();
+
 	public boolean isEnabled() {
 		return this.enabled;
 	}
@@ -197,6 +201,14 @@ public class ClusterProperties {
 		return this.metrics;
 	}
 
+	public RollingRestart getRollingRestart() {
+		return this.rollingRestart;
+	}
+
+	public Recycle getRecycle() {
+		return this.recycle;
+	}
+
 	/**
 	 * Return the number of workers to fork.
 	 * @param availableProcessors the processors available to this JVM
@@ -274,11 +286,44 @@ public class ClusterProperties {
 					"a duration shorter than cluster.ipc.request-timeout, so that a slow worker is left out "
 							+ "of a scrape rather than failing it");
 		}
+		if (this.rollingRestart.parallelism < 1) {
+			throw invalid("cluster.rolling-restart.parallelism", this.rollingRestart.parallelism, "must be at least 1",
+					"the number of workers replaced at the same time, such as 1");
+		}
+		validateRecycle();
 		for (String key : this.env.keySet()) {
 			if (key.isEmpty() || key.indexOf('=') >= 0 || key.indexOf('\0') >= 0) {
 				throw invalid("cluster.env", key, "is not a valid environment variable name",
 						"names without '=' or NUL characters");
 			}
+		}
+	}
+
+	private void validateRecycle() {
+		if (this.recycle.maxRequests < 0) {
+			throw invalid("cluster.recycle.max-requests", this.recycle.maxRequests, "must not be negative",
+					"a number of requests, or 0 not to recycle workers by requests served");
+		}
+		if (this.recycle.maxRequestsJitter < 0) {
+			throw invalid("cluster.recycle.max-requests-jitter", this.recycle.maxRequestsJitter, "must not be negative",
+					"a number of requests, or 0 for no jitter");
+		}
+		if (this.recycle.maxRequestsJitter > 0 && this.recycle.maxRequests == 0) {
+			throw invalid("cluster.recycle.max-requests-jitter", this.recycle.maxRequestsJitter,
+					"has no effect without cluster.recycle.max-requests",
+					"0, or also set 'cluster.recycle.max-requests'");
+		}
+		requirePositive("cluster.recycle.max-heap-after-gc", this.recycle.maxHeapAfterGc);
+		requirePositive("cluster.recycle.max-rss", this.recycle.maxRss);
+		if (this.recycle.hasLimit() && !this.stats.enabled) {
+			throw invalid("cluster.stats.enabled", false, "turns off the reports that cluster.recycle.* relies on",
+					"true (the default), or remove the cluster.recycle.* properties");
+		}
+	}
+
+	private static void requirePositive(String name, DataSize value) {
+		if (value != null && value.toBytes() <= 0) {
+			throw invalid(name, value, "must be positive", "a size such as 512MB, or leave it unset");
 		}
 	}
 
@@ -581,6 +626,101 @@ public class ClusterProperties {
 
 		public void setScrapeTimeout(Duration scrapeTimeout) {
 			this.scrapeTimeout = scrapeTimeout;
+		}
+
+	}
+
+	/**
+	 * Rolling restarts: {@code Cluster.rollingRestart()}, SIGHUP to the primary, or the cluster
+	 * endpoint.
+	 */
+	public static class RollingRestart {
+
+		/**
+		 * How many workers are replaced at the same time. Each replacement is forked, and its
+		 * worker retired only once the replacement serves, so the number of serving workers
+		 * never drops; a higher value finishes sooner but runs that many extra JVMs meanwhile.
+		 */
+		private int parallelism = 1;
+
+		public int getParallelism() {
+			return this.parallelism;
+		}
+
+		public void setParallelism(int parallelism) {
+			this.parallelism = parallelism;
+		}
+
+	}
+
+	/**
+	 * Recycling: the primary replaces a worker that has served too many requests or holds too
+	 * much memory, as it does in a rolling restart (the replacement first), one worker at a
+	 * time. Checked at each of the worker's reports, so it needs cluster.stats.enabled.
+	 */
+	public static class Recycle {
+
+		/**
+		 * Requests a worker serves before it is recycled. 0 never recycles by requests.
+		 */
+		private long maxRequests;
+
+		/**
+		 * Upper bound of a random number of requests added to max-requests for each worker, so
+		 * that workers started together are not all recycled together.
+		 */
+		private long maxRequestsJitter;
+
+		/**
+		 * Heap in use right after the worker's latest garbage collection above which it is
+		 * recycled, such as 512MB. Unset never recycles by heap.
+		 */
+		private DataSize maxHeapAfterGc;
+
+		/**
+		 * Resident memory of the worker process (Linux) above which it is recycled, such as
+		 * 1GB. Unset never recycles by resident memory.
+		 */
+		private DataSize maxRss;
+
+		/**
+		 * Return whether any limit is set.
+		 * @return whether workers are recycled
+		 */
+		public boolean hasLimit() {
+			return this.maxRequests > 0 || this.maxHeapAfterGc != null || this.maxRss != null;
+		}
+
+		public long getMaxRequests() {
+			return this.maxRequests;
+		}
+
+		public void setMaxRequests(long maxRequests) {
+			this.maxRequests = maxRequests;
+		}
+
+		public long getMaxRequestsJitter() {
+			return this.maxRequestsJitter;
+		}
+
+		public void setMaxRequestsJitter(long maxRequestsJitter) {
+			this.maxRequestsJitter = maxRequestsJitter;
+		}
+
+		public DataSize getMaxHeapAfterGc() {
+			return this.maxHeapAfterGc;
+		}
+
+		public void setMaxHeapAfterGc(DataSize maxHeapAfterGc) {
+			this.maxHeapAfterGc = maxHeapAfterGc;
+		}
+
+		public DataSize getMaxRss() {
+			return this.maxRss;
+		}
+
+		public void setMaxRss(DataSize maxRss) {
+			this.maxRss = maxRss;
 		}
 
 	}

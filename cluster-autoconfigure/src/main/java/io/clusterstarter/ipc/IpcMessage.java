@@ -77,9 +77,14 @@ public sealed interface IpcMessage {
 	 * @param gcPauseMillis total milliseconds of stop-the-world collections
 	 * @param requestsServed HTTP requests completed, or {@code null} without a web server
 	 * @param requestsInFlight HTTP requests in progress, or {@code null} without a web server
+	 * @param heapAfterGc heap bytes in use right after the latest collection, or {@code null}
+	 * before the first one
+	 * @param rss resident memory of the worker's process in bytes, or {@code null} where the
+	 * platform does not tell
 	 */
 	record Stats(long heapUsed, long heapCommitted, long heapMax, double processCpuLoad, int threads,
-			long gcPauseMillis, Long requestsServed, Long requestsInFlight) implements IpcMessage {
+			long gcPauseMillis, Long requestsServed, Long requestsInFlight, Long heapAfterGc,
+			Long rss) implements IpcMessage {
 
 		/**
 		 * Whether the figures are plausible: a worker that sends nonsense is ignored rather
@@ -90,7 +95,8 @@ public sealed interface IpcMessage {
 			return this.heapUsed >= 0 && this.heapCommitted >= 0 && this.heapMax >= -1 && this.threads >= 0
 					&& this.gcPauseMillis >= 0 && !Double.isNaN(this.processCpuLoad) && this.processCpuLoad <= 1
 					&& (this.requestsServed == null || this.requestsServed >= 0)
-					&& (this.requestsInFlight == null || this.requestsInFlight >= 0);
+					&& (this.requestsInFlight == null || this.requestsInFlight >= 0)
+					&& (this.heapAfterGc == null || this.heapAfterGc >= 0) && (this.rss == null || this.rss >= 0);
 		}
 
 	}

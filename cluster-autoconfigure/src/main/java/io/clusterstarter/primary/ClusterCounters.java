@@ -42,6 +42,8 @@ final class ClusterCounters {
 
 	final LongAdder restarts = new LongAdder();
 
+	final LongAdder recycles = new LongAdder();
+
 	final Map<ExitCause, LongAdder> exits = new EnumMap<>(ExitCause.class);
 
 	final LongAdder startups = new LongAdder();

@@ -54,10 +54,18 @@ final class ManagedWorker implements Worker {
 
 	private volatile Instant statsTime;
 
+	/** Requests after which the worker is recycled, jitter included; 0 for no limit. */
+	private final long requestLimit;
+
+	/** Set once a replacement of this worker has failed: it is not recycled again. */
+	private boolean recycleRefused;
+
 	private final PendingRequests requests = new PendingRequests();
 
-	ManagedWorker(int id, int slot, String token, Process process, MessageCodec codec, PrimaryCluster cluster) {
+	ManagedWorker(int id, int slot, String token, Process process, MessageCodec codec, PrimaryCluster cluster,
+			long requestLimit) {
 		this.id = id;
+		this.requestLimit = requestLimit;
 		this.slot = slot;
 		this.token = token;
 		this.process = process;
@@ -159,6 +167,25 @@ final class ManagedWorker implements Worker {
 		if (next.compareTo(this.state) > 0) {
 			this.state = next;
 		}
+	}
+
+	/**
+	 * Whether the worker is on its way out: disconnecting, or dead.
+	 */
+	boolean isLeaving() {
+		return this.state.compareTo(WorkerState.DISCONNECTING) >= 0;
+	}
+
+	long requestLimit() {
+		return this.requestLimit;
+	}
+
+	boolean isRecycleRefused() {
+		return this.recycleRefused;
+	}
+
+	void refuseRecycle() {
+		this.recycleRefused = true;
 	}
 
 	void markExitedAfterDisconnect() {

@@ -17,6 +17,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.NoSuchElementException;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
@@ -27,6 +28,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -56,6 +58,7 @@ import io.clusterstarter.ipc.MessageCodec;
 import io.clusterstarter.worker.WorkerEnvironment;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import tools.jackson.databind.JsonNode;
 
 import org.springframework.context.ApplicationEventPublisher;
 
@@ -106,6 +109,9 @@ public class PrimaryCluster implements Cluster, IpcServer.Authenticator {
 
 	/** The rolling restart under way, if any; loop only. */
 	private Roll roll;
+
+	/** Workers being replaced, by a rolling restart or one at a time; loop only. */
+	private final List<Swap> swaps = new ArrayList<>();
 
 	/** The number of workers the primary keeps; changed by {@link #scale(int)}. */
 	private volatile int target;
@@ -251,7 +257,7 @@ public class PrimaryCluster implements Cluster, IpcServer.Authenticator {
 			this.pendingSlots.removeIf((slot) -> slot >= workers);
 			List<ManagedWorker> live = this.workers.values()
 				.stream()
-				.filter((worker) -> worker.state().compareTo(WorkerState.DISCONNECTING) < 0)
+				.filter((worker) -> !worker.isLeaving())
 				.toList();
 			Set<Integer> occupied = new HashSet<>(this.pendingSlots);
 			live.forEach((worker) -> occupied.add(worker.slot()));
@@ -277,23 +283,74 @@ public class PrimaryCluster implements Cluster, IpcServer.Authenticator {
 			if (this.roll != null) {
 				throw new IllegalStateException("A rolling restart is already running");
 			}
+			// A worker already being replaced is left to its swap; its replacement is rolled
 			List<ManagedWorker> current = this.workers.values()
 				.stream()
-				.filter((worker) -> worker.state().compareTo(WorkerState.DISCONNECTING) < 0)
+				.filter((worker) -> !worker.isLeaving() && swapOf(worker) == null)
 				.sorted(Comparator.comparingInt(ManagedWorker::slot).thenComparingInt(ManagedWorker::id))
 				.toList();
-			Roll started = new Roll(current);
+			int parallelism = this.properties.getRollingRestart().getParallelism();
+			Roll started = new Roll(current, parallelism);
 			this.roll = started;
 			logger.info("Rolling restart of " + current.size() + " worker" + ((current.size() != 1) ? "s" : "")
-					+ " started");
+					+ " started" + ((parallelism > 1) ? ", " + parallelism + " at a time" : ""));
 			publish(new RollingRestartEvent(this, RollingRestartEvent.Phase.STARTED, 0, null));
 			rollNext();
 			return started.done;
 		});
 	}
 
+	@Override
+	public CompletableFuture<Void> restartWorker(int id) {
+		return onLoop(() -> {
+			ManagedWorker worker = this.workers.get(id);
+			if (worker == null || worker.isLeaving()) {
+				throw new NoSuchElementException("No live worker with id " + id);
+			}
+			return replaceOne(worker, "a restart was requested").done;
+		});
+	}
+
 	/**
-	 * Fork the replacement of the next worker still to replace, or end the rolling restart.
+	 * Start replacing one worker, as a rolling restart does: the replacement first.
+	 * @throws IllegalStateException if the cluster is shutting down, rolling, or already
+	 * replacing a worker (never two at once)
+	 */
+	private Swap replaceOne(ManagedWorker worker, String reason) {
+		if (this.stopping) {
+			throw new IllegalStateException("The cluster is shutting down");
+		}
+		if (this.roll != null) {
+			throw new IllegalStateException("A rolling restart is running; it replaces " + worker + " too");
+		}
+		if (!this.swaps.isEmpty()) {
+			throw new IllegalStateException(this.swaps.get(0).old + " is being replaced; replace " + worker
+					+ " once that is done");
+		}
+		logger.info("Replacing " + worker + " in slot " + worker.slot() + ": " + reason);
+		return startSwap(worker, null, reason);
+	}
+
+	/**
+	 * Fork the replacement of a worker into its slot.
+	 */
+	private Swap startSwap(ManagedWorker old, Roll owner, String reason) {
+		Swap swap = new Swap(old, forkInSlot(old.slot(), Map.of()), owner, reason);
+		this.swaps.add(swap);
+		return swap;
+	}
+
+	private Swap swapOf(ManagedWorker old) {
+		return this.swaps.stream().filter((swap) -> swap.old == old).findFirst().orElse(null);
+	}
+
+	private Swap swapReplacing(ManagedWorker replacement) {
+		return this.swaps.stream().filter((swap) -> swap.replacement == replacement).findFirst().orElse(null);
+	}
+
+	/**
+	 * Start replacing the next workers still to replace, up to the roll's parallelism, or end
+	 * the rolling restart. A single-worker replacement under way finishes first.
 	 */
 	private void rollNext() {
 		Roll current = this.roll;
@@ -304,75 +361,125 @@ public class PrimaryCluster implements Cluster, IpcServer.Authenticator {
 			endRoll(current, "the cluster is shutting down");
 			return;
 		}
-		ManagedWorker next = current.pending.pollFirst();
-		while (next != null && next.state().compareTo(WorkerState.DISCONNECTING) >= 0) {
-			next = current.pending.pollFirst();
-		}
-		if (next == null) {
-			endRoll(current, null);
+		if (this.swaps.stream().anyMatch((swap) -> swap.roll == null)) {
 			return;
 		}
-		current.old = next;
-		current.retiring = false;
-		try {
-			current.replacement = forkInSlot(next.slot(), Map.of());
+		while (current.active < current.parallelism) {
+			ManagedWorker next = current.pending.pollFirst();
+			while (next != null && next.isLeaving()) {
+				next = current.pending.pollFirst();
+			}
+			if (next == null) {
+				break;
+			}
+			try {
+				startSwap(next, current, "rolling restart");
+				current.active++;
+			}
+			catch (RuntimeException ex) {
+				abortRoll(current, "could not fork a replacement for " + next + ": " + ex.getMessage());
+				return;
+			}
 		}
-		catch (RuntimeException ex) {
-			endRoll(current, "could not fork a replacement for " + next + ": " + ex.getMessage());
+		if (current.active == 0) {
+			endRoll(current, null);
 		}
 	}
 
 	/**
-	 * Once the replacement serves (listening and ready; ready without a web server), retire
-	 * the worker it replaces.
+	 * Once a replacement serves (listening and ready; ready without a web server), retire the
+	 * worker it replaces.
 	 */
-	private void rollProgress(ManagedWorker worker) {
-		Roll current = this.roll;
-		if (current == null || current.replacement != worker || current.retiring) {
+	private void swapProgress(ManagedWorker worker) {
+		Swap swap = swapReplacing(worker);
+		if (swap == null || swap.retiring || !serving(worker) || !worker.isReady()) {
 			return;
 		}
-		if (serving(worker) && worker.isReady()) {
-			current.retiring = true;
-			if (current.old == null) {
-				// The old worker exited on its own meanwhile
-				current.replaced++;
-				rollNext();
+		swap.retiring = true;
+		if (swap.old == null) {
+			// The old worker exited on its own meanwhile
+			swapDone(swap);
+		}
+		else {
+			disconnect(swap.old);
+		}
+	}
+
+	private void swapDone(Swap swap) {
+		this.swaps.remove(swap);
+		if (swap.roll != null) {
+			swap.roll.active--;
+			swap.roll.replaced++;
+			rollNext();
+		}
+		else {
+			logger.info("Replaced in slot " + swap.replacement.slot() + " by " + swap.replacement + " ("
+					+ swap.reason + ")");
+			swap.done.complete(null);
+			// A rolling restart waits for single-worker replacements
+			rollNext();
+		}
+	}
+
+	/**
+	 * Take a worker's exit into account in the replacements under way.
+	 * @return {@code true} if the exit belongs to a replacement and must not lead to another
+	 */
+	private boolean swapExited(ManagedWorker worker, int code) {
+		Swap failed = swapReplacing(worker);
+		if (failed != null && !failed.retiring) {
+			this.swaps.remove(failed);
+			String why = this.stopping ? "the cluster is shutting down"
+					: worker + " exited with code " + code + " before it was ready"
+							+ ((worker.killedBecause() != null) ? " (it " + worker.killedBecause() + ")" : "");
+			if (failed.roll != null) {
+				failed.roll.active--;
+				abortRoll(failed.roll, why);
 			}
 			else {
-				disconnect(current.old);
-			}
-		}
-	}
-
-	/**
-	 * Take a worker's exit into account in the rolling restart.
-	 * @return {@code true} if the exit belongs to the rolling restart and must not lead to a
-	 * replacement
-	 */
-	private boolean rollExited(ManagedWorker worker, int code) {
-		Roll current = this.roll;
-		if (current == null) {
-			return false;
-		}
-		if (worker == current.replacement && !current.retiring) {
-			endRoll(current, this.stopping ? "the cluster is shutting down"
-					: worker + " exited with code " + code + " before it was ready"
-							+ ((worker.killedBecause() != null) ? " (it " + worker.killedBecause() + ")" : ""));
-			return true;
-		}
-		if (worker == current.old) {
-			current.old = null;
-			if (current.retiring) {
-				current.replaced++;
+				if (failed.old != null) {
+					failed.old.refuseRecycle();
+					if (!this.stopping) {
+						logger.error("Could not replace " + failed.old + " (" + failed.reason + "): " + why + "; "
+								+ failed.old + " keeps serving and is not recycled again");
+					}
+				}
+				failed.done.completeExceptionally(new IllegalStateException("Replacement failed: " + why));
+				// A rolling restart waits for single-worker replacements
 				rollNext();
 			}
-			// Otherwise it crashed while its replacement boots: the replacement takes its place
+			// With the old worker gone too, the slot is empty: replace as after any exit
+			return failed.old != null;
+		}
+		Swap swap = swapOf(worker);
+		if (swap != null) {
+			swap.old = null;
+			if (swap.retiring) {
+				swapDone(swap);
+			}
+			// Otherwise it exited while its replacement boots: the replacement takes its place
 			return true;
 		}
 		return false;
 	}
 
+	/**
+	 * Stop a rolling restart: replacements still booting are disconnected, so that the
+	 * workers they were to replace keep serving; workers already retiring finish retiring.
+	 */
+	private void abortRoll(Roll current, String failure) {
+		for (Swap swap : List.copyOf(this.swaps)) {
+			if (swap.roll == current && !swap.retiring) {
+				disconnect(swap.replacement);
+			}
+		}
+		endRoll(current, failure);
+	}
+
 	private void endRoll(Roll current, String failure) {
+		if (this.roll != current) {
+			return;
+		}
 		this.roll = null;
 		if (failure == null) {
 			logger.info("Rolling restart completed: " + current.replaced + " worker"
@@ -405,7 +512,7 @@ public class PrimaryCluster implements Cluster, IpcServer.Authenticator {
 					this.options.jvmStartTime().toString(), Duration.between(this.options.jvmStartTime(), now).toString(),
 					this.options.port(), (this.options.port() != null) ? "reuseport" : "none", effectiveSettings(),
 					new ClusterSnapshot.Counters(this.counters.forks.sum(), this.counters.totalExits(),
-							this.counters.restarts.sum()),
+							this.counters.restarts.sum(), this.counters.recycles.sum()),
 					this.failedSlots.stream().sorted().toList());
 			return new ClusterSnapshot(primary, infos);
 		});
@@ -422,7 +529,19 @@ public class PrimaryCluster implements Cluster, IpcServer.Authenticator {
 				new ClusterSnapshot.Restart(restart.getPolicy().name().toLowerCase(Locale.ROOT).replace('_', '-'),
 						restart.getInitialBackoff().toString(), restart.getMaxBackoff().toString(),
 						restart.getMultiplier()),
-				stats.isEnabled() ? stats.getInterval().toString() : null);
+				stats.isEnabled() ? stats.getInterval().toString() : null,
+				this.properties.getRollingRestart().getParallelism(), recycleLimits());
+	}
+
+	private ClusterSnapshot.Recycle recycleLimits() {
+		ClusterProperties.Recycle recycle = this.properties.getRecycle();
+		if (!recycle.hasLimit()) {
+			return null;
+		}
+		return new ClusterSnapshot.Recycle((recycle.getMaxRequests() > 0) ? recycle.getMaxRequests() : null,
+				(recycle.getMaxRequestsJitter() > 0) ? recycle.getMaxRequestsJitter() : null,
+				(recycle.getMaxHeapAfterGc() != null) ? recycle.getMaxHeapAfterGc().toBytes() : null,
+				(recycle.getMaxRss() != null) ? recycle.getMaxRss().toBytes() : null);
 	}
 
 	/**
@@ -438,14 +557,14 @@ public class PrimaryCluster implements Cluster, IpcServer.Authenticator {
 		Duration age = Duration.between(time, now);
 		Duration staleAfter = this.properties.getStats().getInterval().multipliedBy(2).plusSeconds(1);
 		if (age.compareTo(staleAfter) > 0) {
-			return new ClusterSnapshot.Report(time.toString(), age.toString(), true, null, null, null, null, null);
+			return new ClusterSnapshot.Report(time.toString(), age.toString(), true, null, null, null, null, null, null);
 		}
 		ClusterSnapshot.Requests requests = (stats.requestsServed() != null && stats.requestsInFlight() != null)
 				? new ClusterSnapshot.Requests(stats.requestsServed(), stats.requestsInFlight()) : null;
 		return new ClusterSnapshot.Report(time.toString(), age.toString(), false,
-				new ClusterSnapshot.Heap(stats.heapUsed(), stats.heapCommitted(), stats.heapMax()),
+				new ClusterSnapshot.Heap(stats.heapUsed(), stats.heapCommitted(), stats.heapMax(), stats.heapAfterGc()),
 				(stats.processCpuLoad() >= 0) ? stats.processCpuLoad() : null, stats.threads(),
-				Duration.ofMillis(stats.gcPauseMillis()).toString(), requests);
+				Duration.ofMillis(stats.gcPauseMillis()).toString(), requests, stats.rss());
 	}
 
 	/**
@@ -469,7 +588,7 @@ public class PrimaryCluster implements Cluster, IpcServer.Authenticator {
 
 	void disconnect(ManagedWorker worker) {
 		onLoop(() -> {
-			if (worker.state().compareTo(WorkerState.DISCONNECTING) >= 0) {
+			if (worker.isLeaving()) {
 				return null;
 			}
 			worker.markExitedAfterDisconnect();
@@ -598,10 +717,10 @@ public class PrimaryCluster implements Cluster, IpcServer.Authenticator {
 		}
 		Process process;
 		try {
-			String cpus = (this.options.affinity() != null)
-					? this.options.affinity().forSlot(slot, this.options.workers()) : null;
-			WorkerCommand command = WorkerCommand.create(this.launch, current, id, this.options.processorsPerWorker(),
-					cpus, env, this.ipc.directory());
+			// Sized for the current target: after scaling, new forks get the new share
+			String cpus = (this.options.affinity() != null) ? this.options.affinity().forSlot(slot, this.target) : null;
+			WorkerCommand command = WorkerCommand.create(this.launch, current, id,
+					this.options.processorsPerWorker(this.target), cpus, env, this.ipc.directory());
 			ProcessBuilder builder = new ProcessBuilder(command.command());
 			builder.environment().putAll(command.environment());
 			if (command.workingDirectory() != null) {
@@ -620,7 +739,10 @@ public class PrimaryCluster implements Cluster, IpcServer.Authenticator {
 			OutputRelay.start(process.getInputStream(), System.out, id);
 			OutputRelay.start(process.getErrorStream(), System.err, id);
 		}
-		ManagedWorker worker = new ManagedWorker(id, slot, token, process, this.codec, this);
+		ClusterProperties.Recycle recycle = this.properties.getRecycle();
+		long requestLimit = (recycle.getMaxRequests() > 0)
+				? recycle.getMaxRequests() + ThreadLocalRandom.current().nextLong(recycle.getMaxRequestsJitter() + 1) : 0;
+		ManagedWorker worker = new ManagedWorker(id, slot, token, process, this.codec, this, requestLimit);
 		this.workers.put(id, worker);
 		this.counters.forks.increment();
 		logger.debug("Forked " + worker + " in slot " + slot);
@@ -710,7 +832,7 @@ public class PrimaryCluster implements Cluster, IpcServer.Authenticator {
 				worker.advance(WorkerState.LISTENING);
 				this.counters.started(Duration.between(worker.startTime(), Instant.now()));
 			}
-			rollProgress(worker);
+			swapProgress(worker);
 			publish(
 					new WorkerListeningEvent(worker, listening.address(), listening.port(), listening.namespace()));
 			logSummaryWhenUp();
@@ -721,7 +843,7 @@ public class PrimaryCluster implements Cluster, IpcServer.Authenticator {
 			}
 			worker.markReady();
 			resetBackoffWhenStable(worker);
-			rollProgress(worker);
+			swapProgress(worker);
 			logSummaryWhenUp();
 		}
 		else if (message instanceof IpcMessage.Stopping) {
@@ -737,6 +859,7 @@ public class PrimaryCluster implements Cluster, IpcServer.Authenticator {
 		else if (message instanceof IpcMessage.Stats stats) {
 			if (stats.isValid()) {
 				worker.stats(stats, Instant.now());
+				recycleIfOverLimit(worker, stats);
 			}
 			else if (this.badStatsLogged.add(worker.id())) {
 				logger.warn("Ignored implausible figures from " + worker + ": " + stats);
@@ -777,6 +900,9 @@ public class PrimaryCluster implements Cluster, IpcServer.Authenticator {
 				return count;
 			});
 		}
+		else if ("worker".equals(request.operation())) {
+			connection.send(actOnWorker(request));
+		}
 		else if ("scrape".equals(request.operation())) {
 			scrape(request).thenAccept((text) -> {
 				try {
@@ -793,6 +919,84 @@ public class PrimaryCluster implements Cluster, IpcServer.Authenticator {
 			connection.send(new IpcMessage.Response(request.seq(), null,
 					"Unknown operation '" + request.operation() + "'"));
 		}
+	}
+
+	/**
+	 * Act on one worker: {@code {"id": n, "action": "restart" | "disconnect" | "kill"}}. The
+	 * answer is {@code {"worker": n}}, or an empty object when no live worker has that id.
+	 */
+	private IpcMessage.Response actOnWorker(IpcMessage.Request request) {
+		JsonNode argument = request.argument();
+		int id = (argument != null) ? argument.path("id").asInt(-1) : -1;
+		String action = (argument != null) ? argument.path("action").asString("") : "";
+		ManagedWorker worker = this.workers.get(id);
+		if (worker == null || worker.isLeaving()) {
+			return new IpcMessage.Response(request.seq(), this.codec.toTree(Map.of()), null);
+		}
+		try {
+			switch (action) {
+				case "restart" -> replaceOne(worker, "a restart was requested through the cluster endpoint");
+				case "disconnect" -> {
+					logger.info("Disconnecting " + worker + " as requested through the cluster endpoint");
+					disconnect(worker);
+				}
+				case "kill" -> {
+					if (swapReplacing(worker) != null) {
+						throw new IllegalStateException(worker + " is a replacement still starting; "
+								+ "kill the rolling restart's or replacement's cause instead");
+					}
+					worker.markKilled("was killed through the cluster endpoint");
+					logger.warn("Killing " + worker + " (SIGTERM) as requested through the cluster endpoint");
+					worker.kill();
+				}
+				default -> throw new IllegalArgumentException("Unknown action '" + action + "'");
+			}
+		}
+		catch (IllegalArgumentException | IllegalStateException ex) {
+			return new IpcMessage.Response(request.seq(), null, ex.getMessage());
+		}
+		return new IpcMessage.Response(request.seq(), this.codec.toTree(Map.of("worker", id)), null);
+	}
+
+	/**
+	 * Recycle a worker whose latest report is over a {@code cluster.recycle} limit, as a
+	 * single replacement: never two at once, never during a rolling restart, and never a
+	 * worker whose replacement has already failed once.
+	 */
+	private void recycleIfOverLimit(ManagedWorker worker, IpcMessage.Stats stats) {
+		ClusterProperties.Recycle recycle = this.properties.getRecycle();
+		if (!recycle.hasLimit() || this.stopping || this.roll != null || !this.swaps.isEmpty() || worker.isLeaving()
+				|| worker.isRecycleRefused() || !serving(worker) || !worker.isReady()) {
+			return;
+		}
+		String reason = null;
+		if (worker.requestLimit() > 0 && stats.requestsServed() != null
+				&& stats.requestsServed() >= worker.requestLimit()) {
+			reason = "it served " + stats.requestsServed() + " requests (its limit: " + worker.requestLimit() + ")";
+		}
+		else if (recycle.getMaxHeapAfterGc() != null && stats.heapAfterGc() != null
+				&& stats.heapAfterGc() > recycle.getMaxHeapAfterGc().toBytes()) {
+			reason = "its heap after GC, " + megabytes(stats.heapAfterGc()) + ", is over cluster.recycle.max-heap-after-gc ("
+					+ megabytes(recycle.getMaxHeapAfterGc().toBytes()) + ")";
+		}
+		else if (recycle.getMaxRss() != null && stats.rss() != null && stats.rss() > recycle.getMaxRss().toBytes()) {
+			reason = "its resident memory, " + megabytes(stats.rss()) + ", is over cluster.recycle.max-rss ("
+					+ megabytes(recycle.getMaxRss().toBytes()) + ")";
+		}
+		if (reason != null) {
+			try {
+				replaceOne(worker, "recycling: " + reason);
+				this.counters.recycles.increment();
+			}
+			catch (RuntimeException ex) {
+				worker.refuseRecycle();
+				logger.error("Could not recycle " + worker + ": " + ex.getMessage());
+			}
+		}
+	}
+
+	private static String megabytes(long bytes) {
+		return (bytes / (1024 * 1024)) + " MB";
 	}
 
 	/**
@@ -918,7 +1122,7 @@ public class PrimaryCluster implements Cluster, IpcServer.Authenticator {
 		this.counters.exited(worker.exitedAfterDisconnect(), code, signal);
 		this.badStatsLogged.remove(worker.id());
 		publish(new WorkerExitEvent(worker, code, signal, worker.exitedAfterDisconnect(), worker.killedBecause()));
-		if (rollExited(worker, code)) {
+		if (swapExited(worker, code)) {
 			return;
 		}
 		if (shouldReplace(worker, code)) {
@@ -941,7 +1145,7 @@ public class PrimaryCluster implements Cluster, IpcServer.Authenticator {
 	 */
 	private void resetBackoffWhenStable(ManagedWorker worker) {
 		this.loop.schedule(() -> later(() -> {
-			if (this.workers.get(worker.id()) == worker && worker.state().compareTo(WorkerState.DISCONNECTING) < 0) {
+			if (this.workers.get(worker.id()) == worker && !worker.isLeaving()) {
 				this.failuresBySlot.remove(worker.slot());
 			}
 		}), this.properties.getRestart().getStablePeriod().toMillis(), TimeUnit.MILLISECONDS);
@@ -985,12 +1189,12 @@ public class PrimaryCluster implements Cluster, IpcServer.Authenticator {
 		boolean web = this.options.port() != null;
 		Duration startupTimeout = this.properties.getStartupTimeout();
 		Duration heartbeatTimeout = this.properties.getHeartbeat().getTimeout();
-		Roll current = this.roll;
 		for (ManagedWorker worker : this.workers.values()) {
-			if (worker.state().compareTo(WorkerState.DISCONNECTING) >= 0 || worker.killedBecause() != null) {
+			if (worker.isLeaving() || worker.killedBecause() != null) {
 				continue;
 			}
-			if (current != null && worker == current.replacement && !current.retiring && !worker.isReady()
+			Swap swap = swapReplacing(worker);
+			if (swap != null && !swap.retiring && !worker.isReady()
 					&& Duration.between(worker.startTime(), now).compareTo(startupTimeout) > 0) {
 				killHung(worker, "was not ready within " + startupTimeout.toSeconds() + " s of its fork");
 				continue;
@@ -1120,7 +1324,7 @@ public class PrimaryCluster implements Cluster, IpcServer.Authenticator {
 	}
 
 	/**
-	 * A rolling restart: the workers still to replace, and the pair being swapped.
+	 * A rolling restart: the workers still to replace, and how many are being replaced.
 	 */
 	private static final class Roll {
 
@@ -1128,19 +1332,48 @@ public class PrimaryCluster implements Cluster, IpcServer.Authenticator {
 
 		private final int total;
 
+		private final int parallelism;
+
 		private final CompletableFuture<Void> done = new CompletableFuture<>();
 
-		private ManagedWorker old;
-
-		private ManagedWorker replacement;
-
-		private boolean retiring;
+		private int active;
 
 		private int replaced;
 
-		Roll(List<ManagedWorker> workers) {
+		Roll(List<ManagedWorker> workers, int parallelism) {
 			this.pending = new ArrayDeque<>(workers);
 			this.total = workers.size();
+			this.parallelism = parallelism;
+		}
+
+	}
+
+	/**
+	 * One worker being replaced: its replacement boots in the same slot, and the worker is
+	 * retired only once the replacement serves.
+	 */
+	private static final class Swap {
+
+		/** The worker being replaced; {@code null} once it has exited. */
+		private ManagedWorker old;
+
+		private final ManagedWorker replacement;
+
+		/** The rolling restart this belongs to, or {@code null} for a single replacement. */
+		private final Roll roll;
+
+		private final String reason;
+
+		private final CompletableFuture<Void> done = new CompletableFuture<>();
+
+		/** Whether the replacement serves and the old worker has been told to leave. */
+		private boolean retiring;
+
+		Swap(ManagedWorker old, ManagedWorker replacement, Roll roll, String reason) {
+			this.old = old;
+			this.replacement = replacement;
+			this.roll = roll;
+			this.reason = reason;
 		}
 
 	}

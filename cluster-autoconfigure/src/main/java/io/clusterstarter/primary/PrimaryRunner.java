@@ -105,9 +105,9 @@ public final class PrimaryRunner {
 				reservations.add(reservation);
 				managementPort = reservation.port();
 			}
-			int share = this.properties.isShareProcessors() ? Math.max(1, (processors + workers - 1) / workers) : 0;
 			PrimaryOptions options = new PrimaryOptions(workers, port, managementPort,
-					this.environment.getProperty("logging.file.name"), share, cpuAffinity(),
+					this.environment.getProperty("logging.file.name"), this.properties.isShareProcessors() ? processors : 0,
+					cpuAffinity(),
 					Instant.ofEpochMilli(ManagementFactory.getRuntimeMXBean().getStartTime()));
 			return runCluster(options);
 		}

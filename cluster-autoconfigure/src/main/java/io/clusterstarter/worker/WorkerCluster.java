@@ -77,6 +77,11 @@ public class WorkerCluster implements Cluster {
 		throw primaryOnly("rollingRestart");
 	}
 
+	@Override
+	public CompletableFuture<Void> restartWorker(int id) {
+		throw primaryOnly("restartWorker");
+	}
+
 	private IllegalStateException primaryOnly(String operation) {
 		return new IllegalStateException("Cluster." + operation + "() is available in the primary only; this JVM is "
 				+ ((this.runtime != null) ? "worker " + this.runtime.id() : "not clustered"));

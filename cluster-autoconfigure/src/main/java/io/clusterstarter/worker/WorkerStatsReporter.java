@@ -1,15 +1,30 @@
 package io.clusterstarter.worker;
 
+import java.io.IOException;
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
 import java.lang.management.MemoryUsage;
 import java.lang.management.OperatingSystemMXBean;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 
+import javax.management.ListenerNotFoundException;
+import javax.management.Notification;
+import javax.management.NotificationEmitter;
+import javax.management.NotificationListener;
+import javax.management.openmbean.CompositeData;
+
+import com.sun.management.GarbageCollectionNotificationInfo;
 import io.clusterstarter.ipc.IpcMessage;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -19,7 +34,9 @@ import org.springframework.context.SmartLifecycle;
 /**
  * Sends the worker's figures to the primary at a fixed interval, from a daemon thread of its
  * own, while the application context runs. The figures come from the JVM's management beans and
- * from {@link RequestStatistics}; nothing here depends on Micrometer.
+ * from {@link RequestStatistics}; nothing here depends on Micrometer. The heap in use after the
+ * latest collection comes from the JVM's collection notifications, resident memory from
+ * {@code /proc/self/status} on Linux.
  *
  * @author cluster-spring-boot-starter
  */
@@ -34,6 +51,14 @@ public class WorkerStatsReporter implements SmartLifecycle {
 	private final Duration interval;
 
 	private final List<GarbageCollectorMXBean> pausingCollectors;
+
+	private static final Path PROC_STATUS = Path.of("/proc/self/status");
+
+	private final Set<String> heapPools;
+
+	private final NotificationListener collections = this::collected;
+
+	private volatile Long heapAfterGc;
 
 	private ScheduledExecutorService scheduler;
 
@@ -51,6 +76,11 @@ public class WorkerStatsReporter implements SmartLifecycle {
 			.stream()
 			.filter(WorkerStatsReporter::pauses)
 			.toList();
+		this.heapPools = ManagementFactory.getMemoryPoolMXBeans()
+			.stream()
+			.filter((pool) -> pool.getType() == MemoryType.HEAP)
+			.map(MemoryPoolMXBean::getName)
+			.collect(Collectors.toUnmodifiableSet());
 	}
 
 	/**
@@ -69,6 +99,11 @@ public class WorkerStatsReporter implements SmartLifecycle {
 			thread.setDaemon(true);
 			return thread;
 		});
+		for (GarbageCollectorMXBean collector : ManagementFactory.getGarbageCollectorMXBeans()) {
+			if (collector instanceof NotificationEmitter emitter) {
+				emitter.addNotificationListener(this.collections, null, null);
+			}
+		}
 		long millis = this.interval.toMillis();
 		this.scheduler.scheduleAtFixedRate(this::report, 0, millis, TimeUnit.MILLISECONDS);
 	}
@@ -78,6 +113,16 @@ public class WorkerStatsReporter implements SmartLifecycle {
 		if (this.scheduler != null) {
 			this.scheduler.shutdownNow();
 			this.scheduler = null;
+			for (GarbageCollectorMXBean collector : ManagementFactory.getGarbageCollectorMXBeans()) {
+				if (collector instanceof NotificationEmitter emitter) {
+					try {
+						emitter.removeNotificationListener(this.collections);
+					}
+					catch (ListenerNotFoundException ex) {
+						// Never added
+					}
+				}
+			}
 		}
 	}
 
@@ -109,7 +154,44 @@ public class WorkerStatsReporter implements SmartLifecycle {
 		return new IpcMessage.Stats(heap.getUsed(), heap.getCommitted(), heap.getMax(), processCpuLoad(),
 				ManagementFactory.getThreadMXBean().getThreadCount(), gcPause,
 				(this.requests != null) ? this.requests.served() : null,
-				(this.requests != null) ? this.requests.inFlight() : null);
+				(this.requests != null) ? this.requests.inFlight() : null, this.heapAfterGc, residentMemory());
+	}
+
+	/**
+	 * Keep the heap in use right after a collection, summed over the heap's pools.
+	 */
+	private void collected(Notification notification, Object handback) {
+		if (!GarbageCollectionNotificationInfo.GARBAGE_COLLECTION_NOTIFICATION.equals(notification.getType())) {
+			return;
+		}
+		GarbageCollectionNotificationInfo info = GarbageCollectionNotificationInfo
+			.from((CompositeData) notification.getUserData());
+		long used = 0;
+		for (Map.Entry<String, MemoryUsage> pool : info.getGcInfo().getMemoryUsageAfterGc().entrySet()) {
+			if (this.heapPools.contains(pool.getKey())) {
+				used += pool.getValue().getUsed();
+			}
+		}
+		this.heapAfterGc = used;
+	}
+
+	/**
+	 * Return the process's resident memory in bytes, or {@code null} off Linux.
+	 */
+	static Long residentMemory() {
+		try {
+			for (String line : Files.readAllLines(PROC_STATUS)) {
+				// "VmRSS:	  123456 kB"
+				if (line.startsWith("VmRSS:")) {
+					String[] parts = line.substring(6).trim().split("\\s+");
+					return Long.parseLong(parts[0]) * 1024;
+				}
+			}
+		}
+		catch (IOException | RuntimeException ex) {
+			// Not Linux, or /proc not mounted: unknown
+		}
+		return null;
 	}
 
 	private static double processCpuLoad() {

@@ -66,9 +66,9 @@ class ClusterHealthIndicatorTests {
 					states[i].equals("listening") || (port == null && states[i].equals("online")), "2026-11-24T07:00:00Z", "PT1M", false, null));
 		}
 		ClusterSnapshot.Settings settings = new ClusterSnapshot.Settings(configured, null, null, null, false, true,
-				"none", "PT30S", null, "PT5S");
+				"none", "PT30S", null, "PT5S", 1, null);
 		ClusterSnapshot snapshot = new ClusterSnapshot(new ClusterSnapshot.Primary(100, "2026-11-24T07:00:00Z", "PT1M",
-				port, (port != null) ? "reuseport" : "none", settings, new ClusterSnapshot.Counters(2, 0, 0), null), workers);
+				port, (port != null) ? "reuseport" : "none", settings, new ClusterSnapshot.Counters(2, 0, 0, 0), null), workers);
 		return new ClusterHealthIndicator(() -> snapshot).health(true);
 	}
 

@@ -125,6 +125,57 @@ class ClusterPropertiesTests {
 		assertThat(analyze().getDescription()).contains("is not a valid environment variable name");
 	}
 
+	@Test
+	void rollingRestartParallelismBelowOneIsReported() {
+		this.properties.getRollingRestart().setParallelism(0);
+		assertThat(analyze().getDescription()).isEqualTo(
+				"Invalid value '0' for property 'cluster.rolling-restart.parallelism': it must be at least 1.");
+	}
+
+	@Test
+	void recycleLimitsAreValidWithStats() {
+		this.properties.getRecycle().setMaxRequests(10_000);
+		this.properties.getRecycle().setMaxRequestsJitter(500);
+		this.properties.getRecycle().setMaxHeapAfterGc(DataSize.ofMegabytes(512));
+		this.properties.getRecycle().setMaxRss(DataSize.ofGigabytes(1));
+		assertThatNoException().isThrownBy(this.properties::validate);
+	}
+
+	@Test
+	void negativeMaxRequestsIsReported() {
+		this.properties.getRecycle().setMaxRequests(-5);
+		assertThat(analyze().getDescription())
+			.isEqualTo("Invalid value '-5' for property 'cluster.recycle.max-requests': it must not be negative.");
+	}
+
+	@Test
+	void jitterWithoutMaxRequestsIsReported() {
+		this.properties.getRecycle().setMaxRequestsJitter(100);
+		FailureAnalysis analysis = analyze();
+		assertThat(analysis.getDescription()).isEqualTo("Invalid value '100' for property "
+				+ "'cluster.recycle.max-requests-jitter': it has no effect without cluster.recycle.max-requests.");
+		assertThat(analysis.getAction()).startsWith("Set 'cluster.recycle.max-requests-jitter' to 0, or also set "
+				+ "'cluster.recycle.max-requests'");
+	}
+
+	@Test
+	void zeroMemoryLimitIsReported() {
+		this.properties.getRecycle().setMaxRss(DataSize.ofBytes(0));
+		assertThat(analyze().getDescription())
+			.isEqualTo("Invalid value '0B' for property 'cluster.recycle.max-rss': it must be positive.");
+	}
+
+	@Test
+	void recyclingWithoutStatsIsReported() {
+		this.properties.getRecycle().setMaxHeapAfterGc(DataSize.ofMegabytes(512));
+		this.properties.getStats().setEnabled(false);
+		FailureAnalysis analysis = analyze();
+		assertThat(analysis.getDescription()).isEqualTo("Invalid value 'false' for property 'cluster.stats.enabled': "
+				+ "it turns off the reports that cluster.recycle.* relies on.");
+		assertThat(analysis.getAction()).startsWith(
+				"Set 'cluster.stats.enabled' to true (the default), or remove the cluster.recycle.* properties");
+	}
+
 	private FailureAnalysis analyze() {
 		ClusterConfigurationException exception = org.assertj.core.api.Assertions
 			.catchThrowableOfType(ClusterConfigurationException.class, this.properties::validate);

@@ -58,9 +58,7 @@ class ClusterActuatorIntegrationTests {
 
 	@AfterAll
 	void stopCluster() throws Exception {
-		if (this.cluster != null) {
-			assertThat(this.cluster.stop(Duration.ofSeconds(60))).isZero();
-		}
+		ClusterProcess.stopCleanly(this.cluster);
 	}
 
 	@Test

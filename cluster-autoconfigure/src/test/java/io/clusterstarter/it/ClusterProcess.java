@@ -25,6 +25,7 @@ import java.util.stream.Stream;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -269,6 +270,16 @@ public final class ClusterProcess implements AutoCloseable {
 		}
 		finally {
 			close();
+		}
+	}
+
+	/**
+	 * Stop the cluster, if it started, and assert that the primary exited with 0: every worker
+	 * left within the shutdown timeout.
+	 */
+	public static void stopCleanly(ClusterProcess cluster) throws IOException, InterruptedException {
+		if (cluster != null) {
+			assertThat(cluster.stop(Duration.ofSeconds(60))).as("the primary's exit code").isZero();
 		}
 	}
 

@@ -38,28 +38,26 @@ class TomcatClusterIntegrationTests {
 
 	private ClusterProcess cluster;
 
-	private Path events;
+	private ClusterEvents events;
 
 	private Map<Integer, Long> initial;
 
 	@BeforeAll
 	void startCluster() throws IOException {
-		this.events = Files.createTempFile("cluster-events", ".txt");
+		this.events = ClusterEvents.create();
 		this.cluster = ClusterProcess.start("tomcat", Server.TOMCAT, ServletTestApplication.class,
 				List.of("-Dcluster-test.primary-option=from-primary", "-Dcluster-test.long=" + LONG_VALUE),
 				List.of("--cluster.workers=2", "--cluster.exec-argv=-Dcluster-test.exec-argv=from-settings",
 						"--cluster.env[CLUSTER_TEST_ENV]=from-settings",
 						"--management.endpoints.web.exposure.include=health,cluster",
-						"--cluster-test.events-file=" + this.events),
+						this.events.argument()),
 				ClusterProcess.freePort());
 		this.initial = this.cluster.awaitListening(2, Duration.ofSeconds(120));
 	}
 
 	@AfterAll
 	void stopCluster() throws Exception {
-		if (this.cluster != null) {
-			assertThat(this.cluster.stop(Duration.ofSeconds(60))).isZero();
-		}
+		ClusterProcess.stopCleanly(this.cluster);
 	}
 
 	@Test
@@ -105,13 +103,13 @@ class TomcatClusterIntegrationTests {
 	void messagesTravelFromWorkerToPrimaryAndBack() throws IOException {
 		JsonNode answer = this.cluster.getJson("/echo?text=hello");
 		assertThat(answer.get("reply").asString()).isEqualTo("primary says hello");
-		assertThat(events()).contains("message " + answer.get("worker").asInt() + " {\"echo\":\"hello\"}");
+		assertThat(this.events.lines()).contains("message " + answer.get("worker").asInt() + " {\"echo\":\"hello\"}");
 	}
 
 	@Test
 	@Order(5)
 	void eachWorkerReportsForkThenOnlineThenListening() throws IOException {
-		List<String> lines = events();
+		List<String> lines = this.events.lines();
 		assertThat(lines.get(0)).startsWith("setup execArgv=[-Dcluster-test.exec-argv=from-settings]");
 		for (int id : List.of(1, 2)) {
 			assertThat(lines).containsSubsequence("fork " + id, "online " + id,
@@ -135,7 +133,7 @@ class TomcatClusterIntegrationTests {
 	void setupPrimaryAffectsOnlyLaterForks() throws IOException {
 		this.cluster.getJson("/primary/setup?execArgv=-Dcluster-test.setup=later");
 		await().atMost(Duration.ofSeconds(10))
-			.untilAsserted(() -> assertThat(events()).contains("setup execArgv=[-Dcluster-test.setup=later]"));
+			.untilAsserted(() -> assertThat(this.events.lines()).contains("setup execArgv=[-Dcluster-test.setup=later]"));
 		this.cluster.getJson("/primary/fork?env=CLUSTER_TEST_FORK=again");
 		Map<Integer, Long> workers = this.cluster.awaitListening(4, Duration.ofSeconds(90));
 		assertThat(value(workers.get(4), "/prop?name=cluster-test.setup")).isEqualTo("later");
@@ -156,7 +154,7 @@ class TomcatClusterIntegrationTests {
 		JsonNode workers = this.cluster.cluster().get("workers");
 		assertThat(workers.has("1")).isFalse();
 		assertThat(workers.get("5").get("slot").asInt()).isZero();
-		assertThat(events()).containsSubsequence("disconnect 1", "exit 1 code=137 signal=SIGKILL planned=false",
+		assertThat(this.events.lines()).containsSubsequence("disconnect 1", "exit 1 code=137 signal=SIGKILL planned=false",
 				"fork 5", "online 5", "listening 5 port=" + this.cluster.port() + " namespace=null");
 		assertThat(this.cluster.log()).contains("worker 1 (pid " + victim + ") exited unexpectedly with code 137");
 	}
@@ -200,11 +198,11 @@ class TomcatClusterIntegrationTests {
 		long leaver = this.cluster.listeningWorkers().get(3);
 		this.cluster.getJsonFrom(leaver, "/leave?id=3");
 		await().atMost(Duration.ofSeconds(30))
-			.untilAsserted(() -> assertThat(events()).containsSubsequence("disconnect 3",
+			.untilAsserted(() -> assertThat(this.events.lines()).containsSubsequence("disconnect 3",
 					"exit 3 code=0 signal=none planned=true"));
 		Thread.sleep(2000); // longer than the restart backoff: a replacement would have been forked
 		assertThat(this.cluster.listeningWorkers()).containsOnlyKeys(2, 4, 5);
-		assertThat(events()).noneMatch((line) -> line.equals("fork 6"));
+		assertThat(this.events.lines()).noneMatch((line) -> line.equals("fork 6"));
 	}
 
 	@Test
@@ -212,11 +210,11 @@ class TomcatClusterIntegrationTests {
 	void workerDisconnectedByThePrimaryIsNotReplaced() throws Exception {
 		this.cluster.getJson("/primary/disconnect?id=4");
 		await().atMost(Duration.ofSeconds(30))
-			.untilAsserted(() -> assertThat(events()).containsSubsequence("disconnect 4",
+			.untilAsserted(() -> assertThat(this.events.lines()).containsSubsequence("disconnect 4",
 					"exit 4 code=0 signal=none planned=true"));
 		Thread.sleep(2000);
 		assertThat(this.cluster.listeningWorkers()).containsOnlyKeys(2, 5);
-		assertThat(events()).noneMatch((line) -> line.equals("fork 6"));
+		assertThat(this.events.lines()).noneMatch((line) -> line.equals("fork 6"));
 	}
 
 	@Test
@@ -248,8 +246,5 @@ class TomcatClusterIntegrationTests {
 		return value.isNull() ? null : value.asString();
 	}
 
-	private List<String> events() throws IOException {
-		return Files.readAllLines(this.events);
-	}
 
 }

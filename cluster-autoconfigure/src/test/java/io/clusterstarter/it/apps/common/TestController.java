@@ -4,6 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
 import io.clusterstarter.Cluster;
@@ -114,11 +115,29 @@ class TestController {
 		return body;
 	}
 
+	/** Memory held on purpose by {@code /retain}, as a leak would. */
+	private static final List<byte[]> retained = new CopyOnWriteArrayList<>();
+
+	/**
+	 * Only the worker with the given id holds on to the given number of megabytes and collects,
+	 * so that its heap after GC shows them.
+	 */
+	@GetMapping("/retain")
+	Map<String, Object> retain(@RequestParam int id, @RequestParam int mb) {
+		if (this.cluster.worker().orElseThrow().id() == id) {
+			for (int i = 0; i < mb; i++) {
+				retained.add(new byte[1024 * 1024]);
+			}
+			System.gc();
+		}
+		return whoAmI();
+	}
+
 	/** Sends figures no worker could have: the primary must ignore them. */
 	@GetMapping("/report-implausible")
 	Map<String, Object> reportImplausible() {
 		WorkerRuntime runtime = WorkerPropertySource.runtimeOf(this.environment);
-		runtime.report(new IpcMessage.Stats(-1, -1, -2, Double.NaN, -5, -1, -1L, -1L));
+		runtime.report(new IpcMessage.Stats(-1, -1, -2, Double.NaN, -5, -1, -1L, -1L, null, null));
 		return whoAmI();
 	}
 
