@@ -8,7 +8,7 @@
 #
 #   benchmarks/rolling-restart.sh
 #   ROLLS=5 MIGRATE_VALUES="1" benchmarks/rolling-restart.sh
-#   PARALLELISM=2 benchmarks/rolling-restart.sh
+#   PARALLELISM=2 WRK_TIMEOUT=10s benchmarks/rolling-restart.sh
 #   MODE=recycle RECYCLE_AFTER=100000 benchmarks/rolling-restart.sh
 #   ./mvnw -B -q -DskipTests -Pjetty package && JAR=sample-app/target/sample-app-jetty.jar benchmarks/rolling-restart.sh
 #
@@ -23,6 +23,7 @@ WORKERS=${WORKERS:-2}
 CONNECTIONS=${CONNECTIONS:-32}
 THREADS=${THREADS:-2}
 MIGRATE_VALUES=${MIGRATE_VALUES:-0 1}
+WRK_TIMEOUT=${WRK_TIMEOUT:-2s} # wrk counts a response slower than this as a "timeout" error
 MODE=${MODE:-roll}
 PARALLELISM=${PARALLELISM:-1}
 RECYCLE_AFTER=${RECYCLE_AFTER:-100000}
@@ -58,7 +59,7 @@ measure() {
 	local log="/tmp/bench-rolling-$migrate.log"
 	start_server "rolling-$migrate" "$port" "$WORKERS" --cluster.workers="$WORKERS" "${mode_args[@]}"
 	local before; before=$(grep -c "$done_line" "$log" || true)
-	wrk -t"$THREADS" -c"$CONNECTIONS" -d600s "http://127.0.0.1:$port/" >"/tmp/bench-rolling-wrk-$migrate.txt" 2>&1 &
+	wrk -t"$THREADS" -c"$CONNECTIONS" -d600s --timeout "$WRK_TIMEOUT" "http://127.0.0.1:$port/" >"/tmp/bench-rolling-wrk-$migrate.txt" 2>&1 &
 	local wrk_pid=$!
 	sleep 5
 	local started=$SECONDS

@@ -941,10 +941,7 @@ public class PrimaryCluster implements Cluster, IpcServer.Authenticator {
 					disconnect(worker);
 				}
 				case "kill" -> {
-					if (swapReplacing(worker) != null) {
-						throw new IllegalStateException(worker + " is a replacement still starting; "
-								+ "kill the rolling restart's or replacement's cause instead");
-					}
+					// A replacement still starting may be killed too: its replacement then fails
 					worker.markKilled("was killed through the cluster endpoint");
 					logger.warn("Killing " + worker + " (SIGTERM) as requested through the cluster endpoint");
 					worker.kill();
