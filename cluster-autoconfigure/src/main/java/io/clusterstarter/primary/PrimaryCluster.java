@@ -9,7 +9,6 @@ import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.Comparator;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -44,7 +43,6 @@ import io.clusterstarter.WorkerState;
 import io.clusterstarter.autoconfigure.ClusterProperties;
 import io.clusterstarter.autoconfigure.ClusterProperties.RestartPolicy;
 import io.clusterstarter.event.ClusterSetupEvent;
-import io.clusterstarter.event.RollingRestartEvent;
 import io.clusterstarter.event.WorkerDisconnectEvent;
 import io.clusterstarter.event.WorkerExitEvent;
 import io.clusterstarter.event.WorkerForkEvent;
@@ -107,11 +105,8 @@ public class PrimaryCluster implements Cluster, IpcServer.Authenticator {
 	/** Slots that exited too often and are no longer restarted. */
 	private final Set<Integer> failedSlots = ConcurrentHashMap.newKeySet();
 
-	/** The rolling restart under way, if any; loop only. */
-	private Roll roll;
-
-	/** Workers being replaced, by a rolling restart or one at a time; loop only. */
-	private final List<Swap> swaps = new ArrayList<>();
+	/** Rolling restarts and single-worker replacements; loop only. */
+	private final Replacements replacements;
 
 	/** The number of workers the primary keeps; changed by {@link #scale(int)}. */
 	private volatile int target;
@@ -151,6 +146,7 @@ public class PrimaryCluster implements Cluster, IpcServer.Authenticator {
 		this.options = options;
 		this.settings = properties.toSettings();
 		this.target = options.workers();
+		this.replacements = new Replacements(this, properties, this.counters);
 		this.codec = new MessageCodec((int) properties.getIpc().getMaxMessageSize().toBytes());
 		ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, (runnable) -> {
 			Thread thread = new Thread(runnable, "cluster-primary");
@@ -248,7 +244,7 @@ public class PrimaryCluster implements Cluster, IpcServer.Authenticator {
 			if (this.stopping) {
 				throw new IllegalStateException("The cluster is shutting down");
 			}
-			if (this.roll != null) {
+			if (this.replacements.isRolling()) {
 				throw new IllegalStateException("A rolling restart is running; scale once it has ended");
 			}
 			int previous = this.target;
@@ -280,23 +276,7 @@ public class PrimaryCluster implements Cluster, IpcServer.Authenticator {
 			if (this.stopping) {
 				throw new IllegalStateException("The cluster is shutting down");
 			}
-			if (this.roll != null) {
-				throw new IllegalStateException("A rolling restart is already running");
-			}
-			// A worker already being replaced is left to its swap; its replacement is rolled
-			List<ManagedWorker> current = this.workers.values()
-				.stream()
-				.filter((worker) -> !worker.isLeaving() && swapOf(worker) == null)
-				.sorted(Comparator.comparingInt(ManagedWorker::slot).thenComparingInt(ManagedWorker::id))
-				.toList();
-			int parallelism = this.properties.getRollingRestart().getParallelism();
-			Roll started = new Roll(current, parallelism);
-			this.roll = started;
-			logger.info("Rolling restart of " + current.size() + " worker" + ((current.size() != 1) ? "s" : "")
-					+ " started" + ((parallelism > 1) ? ", " + parallelism + " at a time" : ""));
-			publish(new RollingRestartEvent(this, RollingRestartEvent.Phase.STARTED, 0, null));
-			rollNext();
-			return started.done;
+			return this.replacements.roll(this.workers.values().stream().filter((worker) -> !worker.isLeaving()).toList());
 		});
 	}
 
@@ -307,192 +287,8 @@ public class PrimaryCluster implements Cluster, IpcServer.Authenticator {
 			if (worker == null || worker.isLeaving()) {
 				throw new NoSuchElementException("No live worker with id " + id);
 			}
-			return replaceOne(worker, "a restart was requested").done;
+			return this.replacements.replace(worker, "a restart was requested");
 		});
-	}
-
-	/**
-	 * Start replacing one worker, as a rolling restart does: the replacement first.
-	 * @throws IllegalStateException if the cluster is shutting down, rolling, or already
-	 * replacing a worker (never two at once)
-	 */
-	private Swap replaceOne(ManagedWorker worker, String reason) {
-		if (this.stopping) {
-			throw new IllegalStateException("The cluster is shutting down");
-		}
-		if (this.roll != null) {
-			throw new IllegalStateException("A rolling restart is running; it replaces " + worker + " too");
-		}
-		if (!this.swaps.isEmpty()) {
-			throw new IllegalStateException(this.swaps.get(0).old + " is being replaced; replace " + worker
-					+ " once that is done");
-		}
-		logger.info("Replacing " + worker + " in slot " + worker.slot() + ": " + reason);
-		return startSwap(worker, null, reason);
-	}
-
-	/**
-	 * Fork the replacement of a worker into its slot.
-	 */
-	private Swap startSwap(ManagedWorker old, Roll owner, String reason) {
-		Swap swap = new Swap(old, forkInSlot(old.slot(), Map.of()), owner, reason);
-		this.swaps.add(swap);
-		return swap;
-	}
-
-	private Swap swapOf(ManagedWorker old) {
-		return this.swaps.stream().filter((swap) -> swap.old == old).findFirst().orElse(null);
-	}
-
-	private Swap swapReplacing(ManagedWorker replacement) {
-		return this.swaps.stream().filter((swap) -> swap.replacement == replacement).findFirst().orElse(null);
-	}
-
-	/**
-	 * Start replacing the next workers still to replace, up to the roll's parallelism, or end
-	 * the rolling restart. A single-worker replacement under way finishes first.
-	 */
-	private void rollNext() {
-		Roll current = this.roll;
-		if (current == null) {
-			return;
-		}
-		if (this.stopping) {
-			endRoll(current, "the cluster is shutting down");
-			return;
-		}
-		if (this.swaps.stream().anyMatch((swap) -> swap.roll == null)) {
-			return;
-		}
-		while (current.active < current.parallelism) {
-			ManagedWorker next = current.pending.pollFirst();
-			while (next != null && next.isLeaving()) {
-				next = current.pending.pollFirst();
-			}
-			if (next == null) {
-				break;
-			}
-			try {
-				startSwap(next, current, "rolling restart");
-				current.active++;
-			}
-			catch (RuntimeException ex) {
-				abortRoll(current, "could not fork a replacement for " + next + ": " + ex.getMessage());
-				return;
-			}
-		}
-		if (current.active == 0) {
-			endRoll(current, null);
-		}
-	}
-
-	/**
-	 * Once a replacement serves (listening and ready; ready without a web server), retire the
-	 * worker it replaces.
-	 */
-	private void swapProgress(ManagedWorker worker) {
-		Swap swap = swapReplacing(worker);
-		if (swap == null || swap.retiring || !serving(worker) || !worker.isReady()) {
-			return;
-		}
-		swap.retiring = true;
-		if (swap.old == null) {
-			// The old worker exited on its own meanwhile
-			swapDone(swap);
-		}
-		else {
-			disconnect(swap.old);
-		}
-	}
-
-	private void swapDone(Swap swap) {
-		this.swaps.remove(swap);
-		if (swap.roll != null) {
-			swap.roll.active--;
-			swap.roll.replaced++;
-			rollNext();
-		}
-		else {
-			logger.info("Replaced in slot " + swap.replacement.slot() + " by " + swap.replacement + " ("
-					+ swap.reason + ")");
-			swap.done.complete(null);
-			// A rolling restart waits for single-worker replacements
-			rollNext();
-		}
-	}
-
-	/**
-	 * Take a worker's exit into account in the replacements under way.
-	 * @return {@code true} if the exit belongs to a replacement and must not lead to another
-	 */
-	private boolean swapExited(ManagedWorker worker, int code) {
-		Swap failed = swapReplacing(worker);
-		if (failed != null && !failed.retiring) {
-			this.swaps.remove(failed);
-			String why = this.stopping ? "the cluster is shutting down"
-					: worker + " exited with code " + code + " before it was ready"
-							+ ((worker.killedBecause() != null) ? " (it " + worker.killedBecause() + ")" : "");
-			if (failed.roll != null) {
-				failed.roll.active--;
-				abortRoll(failed.roll, why);
-			}
-			else {
-				if (failed.old != null) {
-					failed.old.refuseRecycle();
-					if (!this.stopping) {
-						logger.error("Could not replace " + failed.old + " (" + failed.reason + "): " + why + "; "
-								+ failed.old + " keeps serving and is not recycled again");
-					}
-				}
-				failed.done.completeExceptionally(new IllegalStateException("Replacement failed: " + why));
-				// A rolling restart waits for single-worker replacements
-				rollNext();
-			}
-			// With the old worker gone too, the slot is empty: replace as after any exit
-			return failed.old != null;
-		}
-		Swap swap = swapOf(worker);
-		if (swap != null) {
-			swap.old = null;
-			if (swap.retiring) {
-				swapDone(swap);
-			}
-			// Otherwise it exited while its replacement boots: the replacement takes its place
-			return true;
-		}
-		return false;
-	}
-
-	/**
-	 * Stop a rolling restart: replacements still booting are disconnected, so that the
-	 * workers they were to replace keep serving; workers already retiring finish retiring.
-	 */
-	private void abortRoll(Roll current, String failure) {
-		for (Swap swap : List.copyOf(this.swaps)) {
-			if (swap.roll == current && !swap.retiring) {
-				disconnect(swap.replacement);
-			}
-		}
-		endRoll(current, failure);
-	}
-
-	private void endRoll(Roll current, String failure) {
-		if (this.roll != current) {
-			return;
-		}
-		this.roll = null;
-		if (failure == null) {
-			logger.info("Rolling restart completed: " + current.replaced + " worker"
-					+ ((current.replaced != 1) ? "s" : "") + " replaced");
-			publish(new RollingRestartEvent(this, RollingRestartEvent.Phase.COMPLETED, current.replaced, null));
-			current.done.complete(null);
-		}
-		else {
-			logger.error("Rolling restart aborted after " + current.replaced + " of " + current.total + " workers: "
-					+ failure + "; the workers not yet replaced keep serving");
-			publish(new RollingRestartEvent(this, RollingRestartEvent.Phase.ABORTED, current.replaced, failure));
-			current.done.completeExceptionally(new IllegalStateException("Rolling restart aborted: " + failure));
-		}
 	}
 
 	/**
@@ -570,8 +366,12 @@ public class PrimaryCluster implements Cluster, IpcServer.Authenticator {
 	/**
 	 * Whether a worker serves: it listens, or, without a web server, it is ready.
 	 */
-	private boolean serving(ManagedWorker worker) {
+	boolean serving(ManagedWorker worker) {
 		return (this.options.port() != null) ? worker.state() == WorkerState.LISTENING : worker.isReady();
+	}
+
+	boolean isStopping() {
+		return this.stopping;
 	}
 
 	int countInState(WorkerState state) {
@@ -686,7 +486,7 @@ public class PrimaryCluster implements Cluster, IpcServer.Authenticator {
 		process.destroyForcibly();
 	}
 
-	private ManagedWorker forkInSlot(int slot, Map<String, String> forkEnv) {
+	ManagedWorker forkInSlot(int slot, Map<String, String> forkEnv) {
 		if (this.stopping) {
 			throw new IllegalStateException("The cluster is shutting down");
 		}
@@ -755,7 +555,7 @@ public class PrimaryCluster implements Cluster, IpcServer.Authenticator {
 	 * Publish an event to the primary's listeners. A listener that throws is logged, never
 	 * allowed to stop the cluster from replacing or tracking its workers.
 	 */
-	private void publish(Object event) {
+	void publish(Object event) {
 		try {
 			this.publisher.publishEvent(event);
 		}
@@ -832,7 +632,7 @@ public class PrimaryCluster implements Cluster, IpcServer.Authenticator {
 				worker.advance(WorkerState.LISTENING);
 				this.counters.started(Duration.between(worker.startTime(), Instant.now()));
 			}
-			swapProgress(worker);
+			this.replacements.progress(worker);
 			publish(
 					new WorkerListeningEvent(worker, listening.address(), listening.port(), listening.namespace()));
 			logSummaryWhenUp();
@@ -843,7 +643,7 @@ public class PrimaryCluster implements Cluster, IpcServer.Authenticator {
 			}
 			worker.markReady();
 			resetBackoffWhenStable(worker);
-			swapProgress(worker);
+			this.replacements.progress(worker);
 			logSummaryWhenUp();
 		}
 		else if (message instanceof IpcMessage.Stopping) {
@@ -859,7 +659,7 @@ public class PrimaryCluster implements Cluster, IpcServer.Authenticator {
 		else if (message instanceof IpcMessage.Stats stats) {
 			if (stats.isValid()) {
 				worker.stats(stats, Instant.now());
-				recycleIfOverLimit(worker, stats);
+				this.replacements.recycleIfOverLimit(worker, stats);
 			}
 			else if (this.badStatsLogged.add(worker.id())) {
 				logger.warn("Ignored implausible figures from " + worker + ": " + stats);
@@ -890,7 +690,7 @@ public class PrimaryCluster implements Cluster, IpcServer.Authenticator {
 		else if ("rolling-restart".equals(request.operation())) {
 			reply(connection, request, () -> {
 				rollingRestart();
-				return (this.roll != null) ? this.roll.total : 0;
+				return this.replacements.rollSize();
 			});
 		}
 		else if ("scale".equals(request.operation())) {
@@ -935,7 +735,7 @@ public class PrimaryCluster implements Cluster, IpcServer.Authenticator {
 		}
 		try {
 			switch (action) {
-				case "restart" -> replaceOne(worker, "a restart was requested through the cluster endpoint");
+				case "restart" -> this.replacements.replace(worker, "a restart was requested through the cluster endpoint");
 				case "disconnect" -> {
 					logger.info("Disconnecting " + worker + " as requested through the cluster endpoint");
 					disconnect(worker);
@@ -953,47 +753,6 @@ public class PrimaryCluster implements Cluster, IpcServer.Authenticator {
 			return new IpcMessage.Response(request.seq(), null, ex.getMessage());
 		}
 		return new IpcMessage.Response(request.seq(), this.codec.toTree(Map.of("worker", id)), null);
-	}
-
-	/**
-	 * Recycle a worker whose latest report is over a {@code cluster.recycle} limit, as a
-	 * single replacement: never two at once, never during a rolling restart, and never a
-	 * worker whose replacement has already failed once.
-	 */
-	private void recycleIfOverLimit(ManagedWorker worker, IpcMessage.Stats stats) {
-		ClusterProperties.Recycle recycle = this.properties.getRecycle();
-		if (!recycle.hasLimit() || this.stopping || this.roll != null || !this.swaps.isEmpty() || worker.isLeaving()
-				|| worker.isRecycleRefused() || !serving(worker) || !worker.isReady()) {
-			return;
-		}
-		String reason = null;
-		if (worker.requestLimit() > 0 && stats.requestsServed() != null
-				&& stats.requestsServed() >= worker.requestLimit()) {
-			reason = "it served " + stats.requestsServed() + " requests (its limit: " + worker.requestLimit() + ")";
-		}
-		else if (recycle.getMaxHeapAfterGc() != null && stats.heapAfterGc() != null
-				&& stats.heapAfterGc() > recycle.getMaxHeapAfterGc().toBytes()) {
-			reason = "its heap after GC, " + megabytes(stats.heapAfterGc()) + ", is over cluster.recycle.max-heap-after-gc ("
-					+ megabytes(recycle.getMaxHeapAfterGc().toBytes()) + ")";
-		}
-		else if (recycle.getMaxRss() != null && stats.rss() != null && stats.rss() > recycle.getMaxRss().toBytes()) {
-			reason = "its resident memory, " + megabytes(stats.rss()) + ", is over cluster.recycle.max-rss ("
-					+ megabytes(recycle.getMaxRss().toBytes()) + ")";
-		}
-		if (reason != null) {
-			try {
-				replaceOne(worker, "recycling: " + reason);
-				this.counters.recycles.increment();
-			}
-			catch (RuntimeException ex) {
-				worker.refuseRecycle();
-				logger.error("Could not recycle " + worker + ": " + ex.getMessage());
-			}
-		}
-	}
-
-	private static String megabytes(long bytes) {
-		return (bytes / (1024 * 1024)) + " MB";
 	}
 
 	/**
@@ -1119,7 +878,7 @@ public class PrimaryCluster implements Cluster, IpcServer.Authenticator {
 		this.counters.exited(worker.exitedAfterDisconnect(), code, signal);
 		this.badStatsLogged.remove(worker.id());
 		publish(new WorkerExitEvent(worker, code, signal, worker.exitedAfterDisconnect(), worker.killedBecause()));
-		if (swapExited(worker, code)) {
+		if (this.replacements.exited(worker, code)) {
 			return;
 		}
 		if (shouldReplace(worker, code)) {
@@ -1190,8 +949,7 @@ public class PrimaryCluster implements Cluster, IpcServer.Authenticator {
 			if (worker.isLeaving() || worker.killedBecause() != null) {
 				continue;
 			}
-			Swap swap = swapReplacing(worker);
-			if (swap != null && !swap.retiring && !worker.isReady()
+			if (this.replacements.isStarting(worker) && !worker.isReady()
 					&& Duration.between(worker.startTime(), now).compareTo(startupTimeout) > 0) {
 				killHung(worker, "was not ready within " + startupTimeout.toSeconds() + " s of its fork");
 				continue;
@@ -1318,61 +1076,6 @@ public class PrimaryCluster implements Cluster, IpcServer.Authenticator {
 		catch (RejectedExecutionException ex) {
 			throw new IllegalStateException("The cluster is shut down", ex);
 		}
-	}
-
-	/**
-	 * A rolling restart: the workers still to replace, and how many are being replaced.
-	 */
-	private static final class Roll {
-
-		private final Deque<ManagedWorker> pending;
-
-		private final int total;
-
-		private final int parallelism;
-
-		private final CompletableFuture<Void> done = new CompletableFuture<>();
-
-		private int active;
-
-		private int replaced;
-
-		Roll(List<ManagedWorker> workers, int parallelism) {
-			this.pending = new ArrayDeque<>(workers);
-			this.total = workers.size();
-			this.parallelism = parallelism;
-		}
-
-	}
-
-	/**
-	 * One worker being replaced: its replacement boots in the same slot, and the worker is
-	 * retired only once the replacement serves.
-	 */
-	private static final class Swap {
-
-		/** The worker being replaced; {@code null} once it has exited. */
-		private ManagedWorker old;
-
-		private final ManagedWorker replacement;
-
-		/** The rolling restart this belongs to, or {@code null} for a single replacement. */
-		private final Roll roll;
-
-		private final String reason;
-
-		private final CompletableFuture<Void> done = new CompletableFuture<>();
-
-		/** Whether the replacement serves and the old worker has been told to leave. */
-		private boolean retiring;
-
-		Swap(ManagedWorker old, ManagedWorker replacement, Roll roll, String reason) {
-			this.old = old;
-			this.replacement = replacement;
-			this.roll = roll;
-			this.reason = reason;
-		}
-
 	}
 
 }
