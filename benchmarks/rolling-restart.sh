@@ -10,7 +10,7 @@
 #   ROLLS=5 MIGRATE_VALUES="1" benchmarks/rolling-restart.sh
 #   PARALLELISM=2 WRK_TIMEOUT=10s benchmarks/rolling-restart.sh
 #   MODE=recycle RECYCLE_AFTER=100000 benchmarks/rolling-restart.sh
-#   ./mvnw -B -q -DskipTests -Pjetty package && JAR=sample-app/target/sample-app-jetty.jar benchmarks/rolling-restart.sh
+#   ./mvnw -B -q -DskipTests -Pjetty clean package && JAR=sample-app/target/sample-app-jetty.jar benchmarks/rolling-restart.sh
 #
 # Needs: a built sample (./mvnw -B -q -DskipTests package); wrk and curl are installed with
 # apt-get when missing.

@@ -16,8 +16,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Every supported embedded server shares the port: Jetty (servlet) and Reactor Netty (WebFlux)
- * here; Tomcat throughout the other tests.
+ * Every supported embedded server shares the port, counts requests, and rolls without losing
+ * one: Jetty (servlet) and Reactor Netty (WebFlux) here; Tomcat throughout the other tests.
  */
 class ServerPortSharingIntegrationTests {
 
@@ -47,6 +47,15 @@ class ServerPortSharingIntegrationTests {
 				}
 				assertThat(served).isGreaterThanOrEqualTo(200);
 			});
+			// A rolling restart loses no request on these servers either
+			LoadClient client = LoadClient.start(cluster.port());
+			try (client) {
+				cluster.signal("HUP");
+				await().atMost(Duration.ofSeconds(120))
+					.until(() -> cluster.log().contains("Rolling restart completed: 2 workers replaced"));
+			}
+			client.assertNoneLost();
+			assertThat(client.succeeded()).isGreaterThan(50);
 			cluster.signal("TERM");
 			assertThat(cluster.awaitExit(Duration.ofSeconds(45))).isZero();
 			assertThat(Listeners.on(cluster.port())).isEmpty();
