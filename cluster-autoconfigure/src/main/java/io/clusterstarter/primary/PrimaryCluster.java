@@ -276,7 +276,8 @@ public class PrimaryCluster implements Cluster, IpcServer.Authenticator {
 			if (this.stopping) {
 				throw new IllegalStateException("The cluster is shutting down");
 			}
-			return this.replacements.roll(this.workers.values().stream().filter((worker) -> !worker.isLeaving()).toList());
+			List<ManagedWorker> live = this.workers.values().stream().filter((worker) -> !worker.isLeaving()).toList();
+			return this.replacements.roll(live);
 		});
 	}
 
@@ -353,7 +354,8 @@ public class PrimaryCluster implements Cluster, IpcServer.Authenticator {
 		Duration age = Duration.between(time, now);
 		Duration staleAfter = this.properties.getStats().getInterval().multipliedBy(2).plusSeconds(1);
 		if (age.compareTo(staleAfter) > 0) {
-			return new ClusterSnapshot.Report(time.toString(), age.toString(), true, null, null, null, null, null, null);
+			return new ClusterSnapshot.Report(time.toString(), age.toString(), true, null, null, null, null, null,
+					null);
 		}
 		ClusterSnapshot.Requests requests = (stats.requestsServed() != null && stats.requestsInFlight() != null)
 				? new ClusterSnapshot.Requests(stats.requestsServed(), stats.requestsInFlight()) : null;
@@ -540,8 +542,9 @@ public class PrimaryCluster implements Cluster, IpcServer.Authenticator {
 			OutputRelay.start(process.getErrorStream(), System.err, id);
 		}
 		ClusterProperties.Recycle recycle = this.properties.getRecycle();
-		long requestLimit = (recycle.getMaxRequests() > 0)
-				? recycle.getMaxRequests() + ThreadLocalRandom.current().nextLong(recycle.getMaxRequestsJitter() + 1) : 0;
+		// Jitter spreads the recycles of workers started together
+		long jitter = ThreadLocalRandom.current().nextLong(recycle.getMaxRequestsJitter() + 1);
+		long requestLimit = (recycle.getMaxRequests() > 0) ? recycle.getMaxRequests() + jitter : 0;
 		ManagedWorker worker = new ManagedWorker(id, slot, token, process, this.codec, this, requestLimit);
 		this.workers.put(id, worker);
 		this.counters.forks.increment();
@@ -735,7 +738,8 @@ public class PrimaryCluster implements Cluster, IpcServer.Authenticator {
 		}
 		try {
 			switch (action) {
-				case "restart" -> this.replacements.replace(worker, "a restart was requested through the cluster endpoint");
+				case "restart" ->
+					this.replacements.replace(worker, "a restart was requested through the cluster endpoint");
 				case "disconnect" -> {
 					logger.info("Disconnecting " + worker + " as requested through the cluster endpoint");
 					disconnect(worker);

@@ -68,7 +68,7 @@ final class PrimaryMeters implements MeterBinder {
 		counter(registry, "cluster.worker.restarts", "Workers forked to replace one that exited unexpectedly",
 				this.counters.restarts);
 		counter(registry, "cluster.worker.recycles",
-				"Workers replaced for reaching a cluster.recycle limit (requests served, heap after GC, resident memory)",
+				"Workers replaced for reaching a cluster.recycle limit (requests, heap after GC, resident memory)",
 				this.counters.recycles);
 		for (Map.Entry<ClusterCounters.ExitCause, LongAdder> exits : this.counters.exits.entrySet()) {
 			FunctionCounter.builder("cluster.worker.exits", exits.getValue(), LongAdder::sum)

@@ -105,9 +105,9 @@ public final class PrimaryRunner {
 				reservations.add(reservation);
 				managementPort = reservation.port();
 			}
+			int shared = this.properties.isShareProcessors() ? processors : 0;
 			PrimaryOptions options = new PrimaryOptions(workers, port, managementPort,
-					this.environment.getProperty("logging.file.name"), this.properties.isShareProcessors() ? processors : 0,
-					cpuAffinity(),
+					this.environment.getProperty("logging.file.name"), shared, cpuAffinity(),
 					Instant.ofEpochMilli(ManagementFactory.getRuntimeMXBean().getStartTime()));
 			return runCluster(options);
 		}
