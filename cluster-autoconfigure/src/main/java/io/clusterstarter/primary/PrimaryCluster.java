@@ -251,10 +251,7 @@ public class PrimaryCluster implements Cluster, IpcServer.Authenticator {
 			this.target = workers;
 			this.failedSlots.removeIf((slot) -> slot >= workers);
 			this.pendingSlots.removeIf((slot) -> slot >= workers);
-			List<ManagedWorker> live = this.workers.values()
-				.stream()
-				.filter((worker) -> !worker.isLeaving())
-				.toList();
+			List<ManagedWorker> live = staying();
 			Set<Integer> occupied = new HashSet<>(this.pendingSlots);
 			live.forEach((worker) -> occupied.add(worker.slot()));
 			for (int slot = 0; slot < workers; slot++) {
@@ -276,16 +273,15 @@ public class PrimaryCluster implements Cluster, IpcServer.Authenticator {
 			if (this.stopping) {
 				throw new IllegalStateException("The cluster is shutting down");
 			}
-			List<ManagedWorker> live = this.workers.values().stream().filter((worker) -> !worker.isLeaving()).toList();
-			return this.replacements.roll(live);
+			return this.replacements.roll(staying());
 		});
 	}
 
 	@Override
 	public CompletableFuture<Void> restartWorker(int id) {
 		return onLoop(() -> {
-			ManagedWorker worker = this.workers.get(id);
-			if (worker == null || worker.isLeaving()) {
+			ManagedWorker worker = staying(id);
+			if (worker == null) {
 				throw new NoSuchElementException("No live worker with id " + id);
 			}
 			return this.replacements.replace(worker, "a restart was requested");
@@ -370,6 +366,21 @@ public class PrimaryCluster implements Cluster, IpcServer.Authenticator {
 	 */
 	boolean serving(ManagedWorker worker) {
 		return (this.options.port() != null) ? worker.state() == WorkerState.LISTENING : worker.isReady();
+	}
+
+	/**
+	 * Return the workers that are not on their way out; loop only.
+	 */
+	private List<ManagedWorker> staying() {
+		return this.workers.values().stream().filter((worker) -> !worker.isLeaving()).toList();
+	}
+
+	/**
+	 * Return the worker with the id if it is not on its way out, else {@code null}; loop only.
+	 */
+	private ManagedWorker staying(int id) {
+		ManagedWorker worker = this.workers.get(id);
+		return (worker != null && !worker.isLeaving()) ? worker : null;
 	}
 
 	boolean isStopping() {
@@ -732,8 +743,8 @@ public class PrimaryCluster implements Cluster, IpcServer.Authenticator {
 		JsonNode argument = request.argument();
 		int id = (argument != null) ? argument.path("id").asInt(-1) : -1;
 		String action = (argument != null) ? argument.path("action").asString("") : "";
-		ManagedWorker worker = this.workers.get(id);
-		if (worker == null || worker.isLeaving()) {
+		ManagedWorker worker = staying(id);
+		if (worker == null) {
 			return new IpcMessage.Response(request.seq(), this.codec.toTree(Map.of()), null);
 		}
 		try {

@@ -23,21 +23,21 @@ class ClusterPortsAndLogsIntegrationTests {
 	@Test
 	void portZeroAndManagementPortAreSharedAndEachWorkerLogsToItsOwnFile() throws Exception {
 		Path logs = Files.createTempDirectory("cluster-logs");
-		Path events = Files.createTempFile("cluster-events", ".txt");
+		ClusterEvents events = ClusterEvents.create();
 		try (ClusterProcess cluster = ClusterProcess.start("ports", Server.TOMCAT, ServletTestApplication.class,
 				List.of(),
 				List.of("--server.port=0", "--management.server.port=0", "--cluster.workers=2",
 						"--management.endpoints.web.exposure.include=cluster",
-						"--logging.file.name=" + logs.resolve("app.log"), "--cluster-test.events-file=" + events,
+						"--logging.file.name=" + logs.resolve("app.log"), events.argument(),
 						"--cluster.cpu-affinity=spread"),
 				0)) {
 			await().atMost(Duration.ofSeconds(120)).untilAsserted(() -> {
 				assertThat(cluster.process().isAlive()).isTrue();
-				assertThat(Files.readAllLines(events)).filteredOn((line) -> line.startsWith("listening "))
+				assertThat(events.lines()).filteredOn((line) -> line.startsWith("listening "))
 					.hasSize(4);
 			});
 			assertThat(cluster.log()).doesNotContain("exited unexpectedly");
-			List<String> listening = Files.readAllLines(events)
+			List<String> listening = events.lines()
 				.stream()
 				.filter((line) -> line.startsWith("listening "))
 				.toList();

@@ -1,7 +1,6 @@
 package io.clusterstarter.it;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -25,8 +24,8 @@ class ClusterShutdownIntegrationTests {
 
 	@Test
 	void sigtermLetsInFlightRequestsCompleteThenExitsCleanly() throws Exception {
-		Path events = Files.createTempFile("cluster-events", ".txt");
-		try (ClusterProcess cluster = start("sigterm", "--cluster-test.events-file=" + events)) {
+		ClusterEvents events = ClusterEvents.create();
+		try (ClusterProcess cluster = start("sigterm", events.argument())) {
 			Map<Integer, Long> workers = cluster.awaitListening(2, Duration.ofSeconds(120));
 			Path ipcDirectory = Path.of(ipcSocket(workers)).getParent();
 			CompletableFuture<Response> slow = CompletableFuture.supplyAsync(() -> ClusterProcess.get(cluster.port(),
@@ -39,7 +38,7 @@ class ClusterShutdownIntegrationTests {
 			assertThat(workers.values()).allSatisfy((pid) -> assertThat(ProcessHandle.of(pid)).isEmpty());
 			assertThat(Listeners.on(cluster.port())).isEmpty();
 			assertThat(ipcDirectory).doesNotExist();
-			List<String> lines = Files.readAllLines(events);
+			List<String> lines = events.lines();
 			for (int id : workers.keySet()) {
 				assertThat(lines).containsSubsequence("listening " + id + " port=" + cluster.port() + " namespace=null",
 						"disconnect " + id, "exit " + id + " code=0 signal=none planned=true");
@@ -66,14 +65,14 @@ class ClusterShutdownIntegrationTests {
 
 	@Test
 	void ctrlCToTheWholeProcessGroupStopsTheClusterOnceWithoutRestarts() throws Exception {
-		Path events = Files.createTempFile("cluster-events", ".txt");
-		try (ClusterProcess cluster = start("sigint", "--cluster-test.events-file=" + events)) {
+		ClusterEvents events = ClusterEvents.create();
+		try (ClusterProcess cluster = start("sigint", events.argument())) {
 			Map<Integer, Long> workers = cluster.awaitListening(2, Duration.ofSeconds(120));
 			long[] group = { cluster.pid(), workers.get(1), workers.get(2) };
 			ClusterProcess.signal("INT", group);
 			assertThat(cluster.awaitExit(Duration.ofSeconds(45))).isZero();
 			assertThat(workers.values()).allSatisfy((pid) -> assertThat(ProcessHandle.of(pid)).isEmpty());
-			assertThat(Files.readAllLines(events)).filteredOn((line) -> line.startsWith("fork ")).hasSize(2);
+			assertThat(events.lines()).filteredOn((line) -> line.startsWith("fork ")).hasSize(2);
 			assertThat(cluster.log()).containsOnlyOnce("Received SIGINT; shutting down the cluster")
 				.doesNotContain("replacing it");
 		}

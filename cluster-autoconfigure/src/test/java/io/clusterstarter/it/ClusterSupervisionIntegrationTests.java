@@ -1,8 +1,6 @@
 package io.clusterstarter.it;
 
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,7 +27,7 @@ class ClusterSupervisionIntegrationTests {
 
 	@Test
 	void workerThatStopsSendingHeartbeatsIsKilledAndReplaced() throws Exception {
-		Path events = Files.createTempFile("cluster-events", ".txt");
+		ClusterEvents events = ClusterEvents.create();
 		try (ClusterProcess cluster = start("hung", events, "--cluster.heartbeat.interval=200ms",
 				"--cluster.heartbeat.timeout=2s")) {
 			Map<Integer, Long> workers = cluster.awaitListening(2, Duration.ofSeconds(120));
@@ -43,7 +41,7 @@ class ClusterSupervisionIntegrationTests {
 			assertThat(cluster.log()).contains("worker 1 (pid " + frozen + ") sent no heartbeat for 2 s; writing a "
 					+ "thread dump to its output and killing it");
 			await().atMost(Duration.ofSeconds(10))
-				.untilAsserted(() -> assertThat(Files.readAllLines(events))
+				.untilAsserted(() -> assertThat(events.lines())
 					.contains("exit 1 code=137 signal=SIGKILL planned=false killed=sent no heartbeat for 2 s"));
 			// Found within the timeout plus the check interval and the dump grace, not much later
 			assertThat(ProcessHandle.of(frozen)).isEmpty();
@@ -55,7 +53,7 @@ class ClusterSupervisionIntegrationTests {
 
 	@Test
 	void workerThatDoesNotStartInTimeIsDumpedKilledAndReplaced() throws Exception {
-		Path events = Files.createTempFile("cluster-events", ".txt");
+		ClusterEvents events = ClusterEvents.create();
 		try (ClusterProcess cluster = start("slow-boot", events, "--cluster-test.hang-in-slot=1",
 				"--cluster.startup-timeout=6s", "--cluster.restart.initial-backoff=100ms",
 				"--cluster.restart.max-failures=2")) {
@@ -66,7 +64,7 @@ class ClusterSupervisionIntegrationTests {
 				.contains("worker 3 (pid ", ") did not listen within 6 s of its fork; writing a thread dump");
 			// The dump went to the worker's output: it shows where the worker was stuck
 			assertThat(log).contains("[worker 2] Full thread dump").containsPattern("\\[worker 2\\].*BootSabotage");
-			assertThat(Files.readAllLines(events)).contains(
+			assertThat(events.lines()).contains(
 					"exit 2 code=137 signal=SIGKILL planned=false killed=did not listen within 6 s of its fork");
 			assertThat(cluster.listeningWorkers()).containsOnlyKeys(1);
 			assertThat(cluster.stop(Duration.ofSeconds(45))).isZero();
@@ -75,7 +73,7 @@ class ClusterSupervisionIntegrationTests {
 
 	@Test
 	void slotWhoseWorkersFailAtBootBacksOffThenIsMarkedFailed() throws Exception {
-		Path events = Files.createTempFile("cluster-events", ".txt");
+		ClusterEvents events = ClusterEvents.create();
 		try (ClusterProcess cluster = start("crash-loop", events, "--cluster-test.fail-in-slot=1",
 				"--cluster.restart.initial-backoff=200ms", "--cluster.restart.multiplier=2",
 				"--cluster.restart.max-failures=4", "--management.endpoint.health.show-details=always")) {
@@ -106,16 +104,16 @@ class ClusterSupervisionIntegrationTests {
 		}
 	}
 
-	private static ClusterProcess start(String name, Path events, String... args) throws IOException {
-		List<String> all = new ArrayList<>(List.of("--cluster.workers=2", "--cluster-test.events-file=" + events,
+	private static ClusterProcess start(String name, ClusterEvents events, String... args) throws IOException {
+		List<String> all = new ArrayList<>(List.of("--cluster.workers=2", events.argument(),
 				"--management.endpoints.web.exposure.include=health,cluster"));
 		all.addAll(List.of(args));
 		return ClusterProcess.start(name, Server.TOMCAT, ServletTestApplication.class, List.of(), all,
 				ClusterProcess.freePort());
 	}
 
-	private static List<String> forks(Path events) throws IOException {
-		return Files.readAllLines(events).stream().filter((line) -> line.startsWith("fork ")).toList();
+	private static List<String> forks(ClusterEvents events) throws IOException {
+		return events.lines().stream().filter((line) -> line.startsWith("fork ")).toList();
 	}
 
 }
