@@ -79,12 +79,13 @@ public record ClusterSnapshot(Primary primary, Map<String, WorkerInfo> workers) 
 	 * @param statsInterval how often workers report their figures, or {@code null} when they do
 	 * not
 	 * @param rollingRestartParallelism workers replaced at the same time in a rolling restart
+	 * @param startupConcurrency the most workers that start at the same time
 	 * @param recycle the limits that recycle a worker, or {@code null} when none is set
 	 */
 	@JsonInclude(JsonInclude.Include.NON_NULL)
 	public record Settings(int workers, List<String> execArgv, List<String> args, Map<String, String> env,
 			boolean silent, boolean shareProcessors, String cpuAffinity, String shutdownTimeout, Restart restart,
-			String statsInterval, int rollingRestartParallelism, Recycle recycle) {
+			String statsInterval, int rollingRestartParallelism, int startupConcurrency, Recycle recycle) {
 
 		/**
 		 * Return a copy with every environment value passed through {@code masker}.
@@ -99,7 +100,7 @@ public record ClusterSnapshot(Primary primary, Map<String, WorkerInfo> workers) 
 			this.env.forEach((name, value) -> masked.put(name, masker.apply(value)));
 			return new Settings(this.workers, this.execArgv, this.args, masked, this.silent, this.shareProcessors,
 					this.cpuAffinity, this.shutdownTimeout, this.restart, this.statsInterval,
-					this.rollingRestartParallelism, this.recycle);
+					this.rollingRestartParallelism, this.startupConcurrency, this.recycle);
 		}
 
 	}
@@ -143,14 +144,17 @@ public record ClusterSnapshot(Primary primary, Map<String, WorkerInfo> workers) 
 	 * @param state the state, lower case ({@code forked}, {@code online}, {@code listening},
 	 * {@code disconnecting} or {@code dead})
 	 * @param ready whether the worker's application is ready ({@code ApplicationReadyEvent})
+	 * @param lead whether the worker is the lead worker, which runs {@code @OnOneWorker} methods
 	 * @param startTime when the worker was forked
 	 * @param uptime how long ago the worker was forked
 	 * @param exitedAfterDisconnect whether the worker is leaving because of a disconnect
+	 * @param logFile the worker's own log file, or {@code null} when the application does not
+	 * log to a file
 	 * @param report the worker's latest figures, or {@code null} before its first report
 	 */
 	@JsonInclude(JsonInclude.Include.NON_NULL)
-	public record WorkerInfo(int id, int slot, long pid, String state, boolean ready, String startTime, String uptime,
-			boolean exitedAfterDisconnect, Report report) {
+	public record WorkerInfo(int id, int slot, long pid, String state, boolean ready, boolean lead, String startTime,
+			String uptime, boolean exitedAfterDisconnect, String logFile, Report report) {
 	}
 
 	/**

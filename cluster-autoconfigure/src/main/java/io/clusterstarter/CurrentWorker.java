@@ -41,4 +41,12 @@ public interface CurrentWorker {
 	 */
 	boolean isConnected();
 
+	/**
+	 * Return whether this worker is the cluster's lead worker now: the one worker that runs
+	 * {@link OnOneWorker @OnOneWorker} methods. The primary chooses it among the serving
+	 * workers and moves the lead when it leaves.
+	 * @return whether this worker is the lead worker
+	 */
+	boolean isLead();
+
 }

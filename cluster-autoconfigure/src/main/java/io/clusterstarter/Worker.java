@@ -41,8 +41,13 @@ public interface Worker {
 	/**
 	 * Send a message to the worker, where it arrives as a
 	 * {@link io.clusterstarter.event.PrimaryMessageEvent}. The message is written as JSON.
+	 * Messages arrive in the order they were sent, however early: one sent before the worker
+	 * has connected (from a fork listener) waits for the connection, and the worker keeps those
+	 * that arrive before its application context has started until its listeners can receive
+	 * them (up to 1000 at each end).
 	 * @param message the message
-	 * @return {@code true} if it was sent, {@code false} if the worker is not connected
+	 * @return {@code true} if it was sent or waits for the worker, {@code false} if it cannot be
+	 * delivered: the channel is closed, or the worker left before it connected
 	 * @throws IllegalArgumentException if the message cannot be written as JSON or is larger
 	 * than {@code cluster.ipc.max-message-size}
 	 */

@@ -122,18 +122,23 @@ public class ClusterEndpoint {
 	 * answer in time
 	 */
 	@WriteOperation
-	public Map<String, Object> act(String action, @Nullable Integer workers) {
+	public Map<String, Object> act(@Nullable String action, @Nullable Integer workers) {
 		JsonNode argument = null;
 		if (SCALE.equals(action)) {
-			if (workers == null || workers < 1) {
-				throw new InvalidEndpointRequestException("Cannot scale to " + workers + " workers",
-						"Scaling needs 'workers', a number of at least 1");
+			if (workers == null) {
+				throw new InvalidEndpointRequestException("Action 'scale' needs 'workers', the new number of workers",
+						"Send {\"action\": \"scale\", \"workers\": n} with n at least 1");
+			}
+			if (workers < 1) {
+				throw new InvalidEndpointRequestException(
+						"Cannot scale to " + workers + " workers: a cluster needs at least 1",
+						"Send {\"action\": \"scale\", \"workers\": n} with n at least 1");
 			}
 			argument = JsonNodeFactory.instance.numberNode(workers);
 		}
 		else if (!ROLLING_RESTART.equals(action)) {
-			throw new InvalidEndpointRequestException("Unknown action '" + action + "'",
-					"Action must be '" + ROLLING_RESTART + "' or '" + SCALE + "'");
+			throw new InvalidEndpointRequestException(unknownAction(action, ROLLING_RESTART, SCALE),
+					"Send {\"action\": \"" + ROLLING_RESTART + "\"} or {\"action\": \"" + SCALE + "\", \"workers\": n}");
 		}
 		if (this.runtime == null) {
 			throw new IllegalStateException("The application is not clustered");
@@ -174,11 +179,12 @@ public class ClusterEndpoint {
 	 * answer in time
 	 */
 	@WriteOperation
-	public Map<String, Object> actOnWorker(@Selector String id, String action) {
+	public Map<String, Object> actOnWorker(@Selector String id, @Nullable String action) {
 		int number = workerId(id);
-		if (!WORKER_ACTIONS.contains(action)) {
-			throw new InvalidEndpointRequestException("Unknown action '" + action + "'",
-					"Action must be '" + RESTART + "', '" + DISCONNECT + "' or '" + KILL + "'");
+		if (action == null || !WORKER_ACTIONS.contains(action)) {
+			throw new InvalidEndpointRequestException(unknownAction(action, RESTART, DISCONNECT, KILL),
+					"Send {\"action\": \"" + RESTART + "\"}, {\"action\": \"" + DISCONNECT + "\"} or {\"action\": \""
+							+ KILL + "\"}");
 		}
 		if (this.runtime == null) {
 			return null;
@@ -194,13 +200,19 @@ public class ClusterEndpoint {
 		return done;
 	}
 
+	private static String unknownAction(@Nullable String action, String... known) {
+		String expected = "'" + String.join("', '", known) + "'";
+		return (action == null) ? "No 'action' given; it must be one of " + expected
+				: "Unknown action '" + action + "'; it must be one of " + expected;
+	}
+
 	private static int workerId(String id) {
 		try {
 			return Integer.parseInt(id.strip());
 		}
 		catch (NumberFormatException ex) {
 			throw new InvalidEndpointRequestException("Worker id '" + id + "' is not a number",
-					"Worker id must be a number");
+					"Use a worker id from /actuator/cluster");
 		}
 	}
 

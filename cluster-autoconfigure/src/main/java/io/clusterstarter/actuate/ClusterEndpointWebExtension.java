@@ -6,6 +6,7 @@ import java.util.function.Supplier;
 import io.clusterstarter.worker.PrimaryUnavailableException;
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.boot.actuate.endpoint.InvalidEndpointRequestException;
 import org.springframework.boot.actuate.endpoint.SecurityContext;
 import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
 import org.springframework.boot.actuate.endpoint.annotation.Selector;
@@ -14,9 +15,9 @@ import org.springframework.boot.actuate.endpoint.web.WebEndpointResponse;
 import org.springframework.boot.actuate.endpoint.web.annotation.EndpointWebExtension;
 
 /**
- * {@link EndpointWebExtension @EndpointWebExtension} for the {@link ClusterEndpoint}: answers 503
- * with the reason, after a bounded wait, when the primary cannot be reached, instead of an error
- * page or a hang.
+ * {@link EndpointWebExtension @EndpointWebExtension} for the {@link ClusterEndpoint}: every
+ * refusal (400, 404, 409) and 503, after a bounded wait when the primary cannot be reached,
+ * answers with {@code {"status": …, "reason": …}}, never a generic error page or a hang.
  *
  * @author cluster-spring-boot-starter
  */
@@ -44,7 +45,7 @@ public class ClusterEndpointWebExtension {
 			return new WebEndpointResponse<>(this.delegate.cluster(securityContext));
 		}
 		catch (PrimaryUnavailableException ex) {
-			return unavailable(ex);
+			return problem(WebEndpointResponse.STATUS_SERVICE_UNAVAILABLE, ex.getMessage());
 		}
 	}
 
@@ -58,11 +59,13 @@ public class ClusterEndpointWebExtension {
 	public WebEndpointResponse<Object> worker(@Selector String id) {
 		try {
 			Object worker = this.delegate.worker(id);
-			return (worker != null) ? new WebEndpointResponse<>(worker)
-					: new WebEndpointResponse<>(WebEndpointResponse.STATUS_NOT_FOUND);
+			return (worker != null) ? new WebEndpointResponse<>(worker) : noSuchWorker(id);
+		}
+		catch (InvalidEndpointRequestException ex) {
+			return badRequest(ex);
 		}
 		catch (PrimaryUnavailableException ex) {
-			return unavailable(ex);
+			return problem(WebEndpointResponse.STATUS_SERVICE_UNAVAILABLE, ex.getMessage());
 		}
 	}
 
@@ -71,12 +74,13 @@ public class ClusterEndpointWebExtension {
 	 * 409 when the primary refuses (a rolling restart already runs), 503 when it does not
 	 * answer.
 	 * @param action the action
-	 * @param workers the new number of workers, for {@code scale}
+	 * @param workers the new number of workers, for {@code scale}; taken as text so that a
+	 * value that is not a whole number gets a clear answer too
 	 * @return the response
 	 */
 	@WriteOperation
-	public WebEndpointResponse<Object> act(String action, @Nullable Integer workers) {
-		return acted(() -> this.delegate.act(action, workers));
+	public WebEndpointResponse<Object> act(@Nullable String action, @Nullable String workers) {
+		return acted(null, () -> this.delegate.act(action, count(workers)));
 	}
 
 	/**
@@ -88,27 +92,53 @@ public class ClusterEndpointWebExtension {
 	 * @return the response
 	 */
 	@WriteOperation
-	public WebEndpointResponse<Object> actOnWorker(@Selector String id, String action) {
-		return acted(() -> this.delegate.actOnWorker(id, action));
+	public WebEndpointResponse<Object> actOnWorker(@Selector String id, @Nullable String action) {
+		return acted(id, () -> this.delegate.actOnWorker(id, action));
 	}
 
-	private static WebEndpointResponse<Object> acted(Supplier<Map<String, Object>> action) {
+	private static WebEndpointResponse<Object> acted(@Nullable String id, Supplier<Map<String, Object>> action) {
 		try {
 			Map<String, Object> done = action.get();
-			return (done != null) ? new WebEndpointResponse<>(done)
-					: new WebEndpointResponse<>(WebEndpointResponse.STATUS_NOT_FOUND);
+			return (done != null) ? new WebEndpointResponse<>(done) : noSuchWorker(id);
+		}
+		catch (InvalidEndpointRequestException ex) {
+			return badRequest(ex);
 		}
 		catch (PrimaryUnavailableException ex) {
-			return unavailable(ex);
+			return problem(WebEndpointResponse.STATUS_SERVICE_UNAVAILABLE, ex.getMessage());
 		}
 		catch (IllegalStateException ex) {
-			return new WebEndpointResponse<>(Map.of("status", 409, "reason", ex.getMessage()), 409);
+			return problem(409, ex.getMessage());
 		}
 	}
 
-	private static WebEndpointResponse<Object> unavailable(PrimaryUnavailableException ex) {
-		return new WebEndpointResponse<>(Map.of("status", 503, "reason", ex.getMessage()),
-				WebEndpointResponse.STATUS_SERVICE_UNAVAILABLE);
+	private static @Nullable Integer count(@Nullable String workers) {
+		if (workers == null) {
+			return null;
+		}
+		try {
+			return Integer.valueOf(workers.strip());
+		}
+		catch (NumberFormatException ex) {
+			throw new InvalidEndpointRequestException("'workers' must be a whole number, not '" + workers + "'",
+					"Send {\"action\": \"scale\", \"workers\": n} with n at least 1");
+		}
+	}
+
+	private static WebEndpointResponse<Object> badRequest(InvalidEndpointRequestException ex) {
+		return problem(WebEndpointResponse.STATUS_BAD_REQUEST, ex.getMessage() + ". " + ex.getReason() + ".");
+	}
+
+	private static WebEndpointResponse<Object> noSuchWorker(@Nullable String id) {
+		return problem(WebEndpointResponse.STATUS_NOT_FOUND,
+				"No live worker has id " + ((id != null) ? id.strip() : "") + "; /actuator/cluster lists the live workers");
+	}
+
+	/**
+	 * Every refusal says why, in one shape: {@code {"status": 409, "reason": "…"}}.
+	 */
+	private static WebEndpointResponse<Object> problem(int status, String reason) {
+		return new WebEndpointResponse<>(Map.of("status", status, "reason", reason), status);
 	}
 
 }

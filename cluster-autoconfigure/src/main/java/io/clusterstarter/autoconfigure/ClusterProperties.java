@@ -87,6 +87,14 @@ public class ClusterProperties {
 	 */
 	private Duration startupTimeout = Duration.ofMinutes(2);
 
+	/**
+	 * Most workers starting at the same time (forked, not yet listening), at start-up, when
+	 * scaling up and when replacing crashed workers; the others wait their turn, and their
+	 * start-up timeout starts when they are forked. Defaults to the number of processors
+	 * available to the JVM.
+	 */
+	private Integer startupConcurrency;
+
 	private final Heartbeat heartbeat = new Heartbeat();
 
 	private final Restart restart = new Restart();
@@ -181,6 +189,23 @@ public class ClusterProperties {
 		this.startupTimeout = startupTimeout;
 	}
 
+	public Integer getStartupConcurrency() {
+		return this.startupConcurrency;
+	}
+
+	public void setStartupConcurrency(Integer startupConcurrency) {
+		this.startupConcurrency = startupConcurrency;
+	}
+
+	/**
+	 * Return how many workers may start at the same time.
+	 * @param availableProcessors the processors available to the JVM
+	 * @return {@code startup-concurrency}, or the processor count when it is not set
+	 */
+	public int resolveStartupConcurrency(int availableProcessors) {
+		return (this.startupConcurrency != null) ? this.startupConcurrency : Math.max(1, availableProcessors);
+	}
+
 	public Heartbeat getHeartbeat() {
 		return this.heartbeat;
 	}
@@ -266,6 +291,10 @@ public class ClusterProperties {
 		}
 		requirePositive("cluster.ipc.request-timeout", this.ipc.requestTimeout);
 		requirePositive("cluster.startup-timeout", this.startupTimeout);
+		if (this.startupConcurrency != null && this.startupConcurrency < 1) {
+			throw invalid("cluster.startup-concurrency", this.startupConcurrency, "must be at least 1",
+					"the number of workers that may start at the same time, or leave it unset for one per processor");
+		}
 		requireNonNegative("cluster.restart.stable-period", this.restart.stablePeriod);
 		requirePositive("cluster.restart.failure-window", this.restart.failureWindow);
 		if (this.restart.maxFailures < 0) {

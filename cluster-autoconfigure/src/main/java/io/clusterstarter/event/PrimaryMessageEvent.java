@@ -7,7 +7,9 @@ import org.springframework.context.ApplicationEvent;
 /**
  * Published in a worker's application context when the primary sends it a message. Listeners run
  * on the thread that reads the channel to the primary: hand long work to another thread, or later
- * messages (a request to disconnect among them) wait for it.
+ * messages (a request to disconnect among them) wait for it. Messages that arrive while the
+ * context is still starting are published, in order, once it has started (before
+ * {@code ApplicationRunner}s run), so that {@code @EventListener} methods receive them.
  *
  * @author cluster-spring-boot-starter
  */

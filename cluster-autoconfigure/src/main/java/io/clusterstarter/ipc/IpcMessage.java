@@ -20,7 +20,9 @@ import tools.jackson.databind.JsonNode;
 		@JsonSubTypes.Type(value = IpcMessage.Heartbeat.class, name = "heartbeat"),
 		@JsonSubTypes.Type(value = IpcMessage.Request.class, name = "request"),
 		@JsonSubTypes.Type(value = IpcMessage.Response.class, name = "response"),
-		@JsonSubTypes.Type(value = IpcMessage.UserMessage.class, name = "message") })
+		@JsonSubTypes.Type(value = IpcMessage.UserMessage.class, name = "message"),
+		@JsonSubTypes.Type(value = IpcMessage.Lead.class, name = "lead"),
+		@JsonSubTypes.Type(value = IpcMessage.LeadReleased.class, name = "lead-released") })
 public sealed interface IpcMessage {
 
 	/**
@@ -128,10 +130,32 @@ public sealed interface IpcMessage {
 	}
 
 	/**
+	 * Primary to worker: the worker is now the cluster's lead worker, which alone runs
+	 * {@code @OnOneWorker} methods, or is no longer.
+	 * @param granted {@code true} when the lead is given, {@code false} when it is taken back
+	 */
+	record Lead(boolean granted) implements IpcMessage {
+	}
+
+	/**
+	 * Worker to primary: after the lead was taken back, no {@code @OnOneWorker} method runs here
+	 * any more; the primary may give the lead to another worker.
+	 */
+	record LeadReleased() implements IpcMessage {
+	}
+
+	/**
 	 * A message from user code, carried without interpretation.
 	 * @param payload the user's payload
 	 */
 	record UserMessage(JsonNode payload) implements IpcMessage {
+
+		/**
+		 * How many user messages may wait at either end: in the primary for a worker that has
+		 * not connected yet, in a worker for its application context to exist.
+		 */
+		public static final int MAX_WAITING = 1000;
+
 	}
 
 }

@@ -92,9 +92,9 @@ public class ClusterRunListener implements SpringApplicationRunListener, Ordered
 	}
 
 	@Override
-	public void contextPrepared(ConfigurableApplicationContext context) {
+	public void started(ConfigurableApplicationContext context, Duration timeTaken) {
 		if (this.worker != null) {
-			this.worker.contextPrepared(context);
+			this.worker.started(context);
 		}
 	}
 

@@ -3,8 +3,10 @@ package io.clusterstarter.primary;
 import java.io.File;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 /**
  * How the primary JVM was launched, read from inside it: the facts a worker's command line is
@@ -23,11 +25,13 @@ import java.util.Map;
  * @param mainModule the main module, or {@code null} unless launched with {@code -m}
  * @param mainClass the application's main class, used when {@code javaCommand} is missing
  * @param programArgs the program arguments
+ * @param workingDirectory the primary's working directory, which relative paths in the launch
+ * (class path, jar, agents) are relative to
  * @author cluster-spring-boot-starter
  */
 public record JvmLaunch(String javaExecutable, List<String> inputArguments, Map<String, String> environment,
 		String javaCommand, String classPath, String modulePath, String mainModule, String mainClass,
-		List<String> programArgs) {
+		List<String> programArgs, Path workingDirectory) {
 
 	/**
 	 * Read the launch of the current JVM.
@@ -43,7 +47,8 @@ public record JvmLaunch(String javaExecutable, List<String> inputArguments, Map<
 		return new JvmLaunch(java, ManagementFactory.getRuntimeMXBean().getInputArguments(), System.getenv(),
 				System.getProperty("sun.java.command"), System.getProperty("java.class.path"),
 				System.getProperty("jdk.module.path"), System.getProperty("jdk.module.main"),
-				(mainApplicationClass != null) ? mainApplicationClass.getName() : null, List.of(args));
+				(mainApplicationClass != null) ? mainApplicationClass.getName() : null, List.of(args),
+				Path.of("").toAbsolutePath());
 	}
 
 	/**
@@ -55,6 +60,30 @@ public record JvmLaunch(String javaExecutable, List<String> inputArguments, Map<
 		return this.javaCommand != null && this.classPath != null && !this.classPath.isEmpty()
 				&& !this.classPath.contains(File.pathSeparator) && this.classPath.endsWith(".jar")
 				&& (this.javaCommand.equals(this.classPath) || this.javaCommand.startsWith(this.classPath + " "));
+	}
+
+	/**
+	 * Resolve a path of the launch against the primary's working directory, so that a worker
+	 * started in another directory ({@code setupPrimary(workingDirectory)}) finds the same file.
+	 * @param path a path as the primary was given it
+	 * @return the absolute path
+	 */
+	public String absolute(String path) {
+		// An empty class path entry means the working directory, as it does for the launcher
+		return this.workingDirectory.resolve(path).normalize().toString();
+	}
+
+	/**
+	 * Resolve every entry of a class or module path, as {@link #absolute(String)} does; a
+	 * wildcard entry ({@code lib/*}) stays a wildcard.
+	 * @param paths entries separated by {@link File#pathSeparator}
+	 * @return the entries, absolute
+	 */
+	public String absolutePaths(String paths) {
+		return Arrays.stream(paths.split(File.pathSeparator, -1))
+			.map((entry) -> (entry.equals("*") || entry.endsWith(File.separator + "*"))
+					? Path.of(absolute(entry.substring(0, entry.length() - 1)), "*").toString() : absolute(entry))
+			.collect(Collectors.joining(File.pathSeparator));
 	}
 
 	static boolean isWindows() {

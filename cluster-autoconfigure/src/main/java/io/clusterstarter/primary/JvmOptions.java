@@ -18,6 +18,10 @@ final class JvmOptions {
 	 * Environment variables whose options the JVM adds to its input arguments; the child
 	 * inherits the variables, so copying their options would apply them twice.
 	 */
+	/** Options whose value starts with a path (or a list of paths). */
+	private static final List<String> PATH_OPTIONS = List.of("-javaagent:", "-agentpath:", "-Xbootclasspath/a:",
+			"-Xbootclasspath/p:", "-XX:SharedArchiveFile=");
+
 	static final List<String> OPTION_VARIABLES = List.of("JAVA_TOOL_OPTIONS", "JDK_JAVA_OPTIONS", "_JAVA_OPTIONS");
 
 	private static final Pattern JDWP = Pattern.compile("^(-agentlib:jdwp=|-Xrunjdwp:)(.*)$");
@@ -138,6 +142,30 @@ final class JvmOptions {
 		Matcher jmx = JMX_PORT.matcher(option);
 		if (jmx.matches() && !"0".equals(jmx.group(2))) {
 			return "-Dcom.sun.management.jmxremote." + jmx.group(1) + "=" + (Integer.parseInt(jmx.group(2)) + workerId);
+		}
+		return option;
+	}
+
+	/**
+	 * Make the path in an option that names a file absolute ({@code -javaagent:},
+	 * {@code -agentpath:}, {@code -Xbootclasspath/a:}, {@code -XX:SharedArchiveFile=} …): a
+	 * worker may start in another working directory.
+	 * @param option one JVM option
+	 * @param launch the launch whose working directory relative paths are relative to
+	 * @return the option with an absolute path
+	 */
+	static String withAbsolutePath(String option, JvmLaunch launch) {
+		for (String prefix : PATH_OPTIONS) {
+			if (option.startsWith(prefix) && option.length() > prefix.length()) {
+				String value = option.substring(prefix.length());
+				if (prefix.startsWith("-Xbootclasspath") || prefix.startsWith("-XX:SharedArchiveFile")) {
+					return prefix + launch.absolutePaths(value);
+				}
+				// An agent's options follow its path after '='
+				int equals = value.indexOf('=');
+				String path = (equals >= 0) ? value.substring(0, equals) : value;
+				return prefix + launch.absolute(path) + ((equals >= 0) ? value.substring(equals) : "");
+			}
 		}
 		return option;
 	}

@@ -2,6 +2,8 @@ package io.clusterstarter.primary;
 
 import java.io.IOException;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 import io.clusterstarter.Worker;
@@ -62,6 +64,11 @@ final class ManagedWorker implements Worker {
 
 	private final PendingRequests requests = new PendingRequests();
 
+	/** Messages sent before the worker connected; {@code null} once it has. */
+	private List<IpcMessage.UserMessage> outbox = new ArrayList<>();
+
+	private final Object outboxLock = new Object();
+
 	ManagedWorker(int id, int slot, String token, Process process, MessageCodec codec, PrimaryCluster cluster,
 			long requestLimit) {
 		this.id = id;
@@ -98,10 +105,26 @@ final class ManagedWorker implements Worker {
 		return this.state;
 	}
 
+	/**
+	 * Send a message; one sent before the worker has connected (from a fork listener, say) waits
+	 * for the connection, as in Node, and goes first once it exists.
+	 * @return {@code false} only if the message cannot be delivered: the worker is gone or on its
+	 * way out before it connected, or too many messages already wait for it
+	 */
 	@Override
 	public boolean send(Object message) {
-		IpcConnection current = this.connection;
 		IpcMessage.UserMessage userMessage = new IpcMessage.UserMessage(this.codec.toTree(message));
+		synchronized (this.outboxLock) {
+			if (this.outbox != null) {
+				if (isLeaving() || !this.process.isAlive() || this.outbox.size() >= IpcMessage.UserMessage.MAX_WAITING) {
+					return false;
+				}
+				this.codec.encode(userMessage); // too large: throw now, as a connected send would
+				this.outbox.add(userMessage);
+				return true;
+			}
+		}
+		IpcConnection current = this.connection;
 		return current != null && current.send(userMessage);
 	}
 
@@ -156,8 +179,17 @@ final class ManagedWorker implements Worker {
 		return this.connection;
 	}
 
+	/**
+	 * The worker connected: send what waited for it, in order, before anything sent later.
+	 */
 	void connection(IpcConnection connection) {
-		this.connection = connection;
+		synchronized (this.outboxLock) {
+			this.connection = connection;
+			for (IpcMessage.UserMessage waiting : this.outbox) {
+				connection.send(waiting);
+			}
+			this.outbox = null;
+		}
 	}
 
 	/**

@@ -77,6 +77,9 @@ public class PrimaryCluster implements Cluster, IpcServer.Authenticator {
 	/** Time a hung worker gets to write its thread dump before it is killed. */
 	private static final Duration THREAD_DUMP_GRACE = Duration.ofSeconds(1);
 
+	/** How long an exit by SIGINT waits for the primary's own SIGINT before it counts as a crash. */
+	private static final Duration CTRL_C_GRACE = Duration.ofSeconds(1);
+
 	private final ClusterProperties properties;
 
 	private final JvmLaunch launch;
@@ -104,6 +107,12 @@ public class PrimaryCluster implements Cluster, IpcServer.Authenticator {
 
 	/** Slots that exited too often and are no longer restarted. */
 	private final Set<Integer> failedSlots = ConcurrentHashMap.newKeySet();
+
+	/** Which worker runs the @OnOneWorker methods; loop only. */
+	private final LeadAssignment lead = new LeadAssignment();
+
+	/** Forks waiting for their turn under cluster.startup-concurrency; loop only. */
+	private final StartupQueue startups;
 
 	/** Rolling restarts and single-worker replacements; loop only. */
 	private final Replacements replacements;
@@ -147,6 +156,7 @@ public class PrimaryCluster implements Cluster, IpcServer.Authenticator {
 		this.settings = properties.toSettings();
 		this.target = options.workers();
 		this.replacements = new Replacements(this, properties, this.counters);
+		this.startups = new StartupQueue(options.startupConcurrency());
 		this.codec = new MessageCodec((int) properties.getIpc().getMaxMessageSize().toBytes());
 		ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, (runnable) -> {
 			Thread thread = new Thread(runnable, "cluster-primary");
@@ -179,8 +189,9 @@ public class PrimaryCluster implements Cluster, IpcServer.Authenticator {
 		onLoop(() -> {
 			publish(new ClusterSetupEvent(this, this.settings));
 			for (int slot = 0; slot < this.options.workers(); slot++) {
-				forkInSlot(slot, Map.of());
+				this.startups.add(slot, false);
 			}
+			startWaitingForks();
 			return null;
 		});
 	}
@@ -251,13 +262,19 @@ public class PrimaryCluster implements Cluster, IpcServer.Authenticator {
 			this.target = workers;
 			this.failedSlots.removeIf((slot) -> slot >= workers);
 			this.pendingSlots.removeIf((slot) -> slot >= workers);
+			this.startups.cancelFrom(workers);
 			List<ManagedWorker> live = staying();
 			Set<Integer> occupied = new HashSet<>(this.pendingSlots);
 			live.forEach((worker) -> occupied.add(worker.slot()));
 			for (int slot = 0; slot < workers; slot++) {
-				if (!occupied.contains(slot) && !this.failedSlots.contains(slot)) {
-					forkInSlot(slot, Map.of());
+				if (!occupied.contains(slot) && !this.failedSlots.contains(slot) && !this.startups.holds(slot)) {
+					this.startups.add(slot, false);
 				}
+			}
+			startWaitingForks();
+			if (workers > previous) {
+				PrimaryRunner.warnIfOversubscribed(workers, Runtime.getRuntime().availableProcessors(),
+						this.startups.concurrency());
 			}
 			// Scaling down retires the highest slots, gracefully
 			live.stream().filter((worker) -> worker.slot() >= workers).forEach(this::disconnect);
@@ -298,8 +315,9 @@ public class PrimaryCluster implements Cluster, IpcServer.Authenticator {
 			Map<String, ClusterSnapshot.WorkerInfo> infos = new LinkedHashMap<>();
 			new TreeMap<>(this.workers).forEach((id, worker) -> infos.put(String.valueOf(id),
 					new ClusterSnapshot.WorkerInfo(id, worker.slot(), worker.pid(), worker.state().displayName(),
-							worker.isReady(), worker.startTime().toString(),
+							worker.isReady(), this.lead.isLead(worker), worker.startTime().toString(),
 							Duration.between(worker.startTime(), now).toString(), worker.exitedAfterDisconnect(),
+							(this.options.logFile() != null) ? workerLogFile(this.options.logFile(), id) : null,
 							report(worker, now))));
 			ClusterSnapshot.Primary primary = new ClusterSnapshot.Primary(ProcessHandle.current().pid(),
 					this.options.jvmStartTime().toString(), Duration.between(this.options.jvmStartTime(), now).toString(),
@@ -323,7 +341,7 @@ public class PrimaryCluster implements Cluster, IpcServer.Authenticator {
 						restart.getInitialBackoff().toString(), restart.getMaxBackoff().toString(),
 						restart.getMultiplier()),
 				stats.isEnabled() ? stats.getInterval().toString() : null,
-				this.properties.getRollingRestart().getParallelism(), recycleLimits());
+				this.properties.getRollingRestart().getParallelism(), this.startups.concurrency(), recycleLimits());
 	}
 
 	private ClusterSnapshot.Recycle recycleLimits() {
@@ -411,8 +429,18 @@ public class PrimaryCluster implements Cluster, IpcServer.Authenticator {
 				// Not connected yet (still booting): SIGTERM runs the same graceful shutdown
 				worker.javaProcess().destroy();
 			}
+			assignLead();
 			return null;
 		});
+	}
+
+	/**
+	 * Note at once, from the thread that received the signal, that the cluster is stopping:
+	 * exits from now on are planned and nothing is replaced, even before {@link #shutdown()}
+	 * has reached the event loop.
+	 */
+	public void stopRequested() {
+		this.stopping = true;
 	}
 
 	/**
@@ -421,6 +449,7 @@ public class PrimaryCluster implements Cluster, IpcServer.Authenticator {
 	 * @return the number of workers that had to be killed
 	 */
 	public int shutdown() {
+		stopRequested();
 		if (!this.shutDown.compareAndSet(false, true)) {
 			return 0;
 		}
@@ -526,7 +555,9 @@ public class PrimaryCluster implements Cluster, IpcServer.Authenticator {
 			env.put(WorkerEnvironment.MANAGEMENT_PORT, String.valueOf(this.options.managementPort()));
 		}
 		if (this.options.logFile() != null) {
-			env.put(WorkerEnvironment.LOG_FILE, workerLogFile(this.options.logFile(), slot));
+			// Named by id, as the console prefix and the endpoint name the worker: a replacement
+			// never writes into the file of the worker it replaces, even while both run
+			env.put(WorkerEnvironment.LOG_FILE, workerLogFile(this.options.logFile(), id));
 		}
 		Process process;
 		try {
@@ -561,7 +592,7 @@ public class PrimaryCluster implements Cluster, IpcServer.Authenticator {
 		this.counters.forks.increment();
 		logger.debug("Forked " + worker + " in slot " + slot);
 		publish(new WorkerForkEvent(worker));
-		process.onExit().thenRun(() -> later(() -> exited(worker)));
+		process.onExit().thenRun(() -> later(() -> exited(worker, Instant.now().plus(CTRL_C_GRACE))));
 		return worker;
 	}
 
@@ -578,18 +609,54 @@ public class PrimaryCluster implements Cluster, IpcServer.Authenticator {
 		}
 	}
 
-	static String workerLogFile(String logFile, int slot) {
-		Path path = Path.of(logFile);
+	/**
+	 * The log file of a worker: {@code logs/app.log} becomes {@code logs/app-worker-7.log} for
+	 * worker 7, absolute, so that a worker started in another working directory writes beside
+	 * the primary's file.
+	 */
+	static String workerLogFile(String logFile, int id) {
+		Path path = Path.of(logFile).toAbsolutePath();
 		String name = path.getFileName().toString();
 		int dot = name.lastIndexOf('.');
-		String workerName = (dot > 0) ? name.substring(0, dot) + "-worker-" + slot + name.substring(dot)
-				: name + "-worker-" + slot;
+		String workerName = (dot > 0) ? name.substring(0, dot) + "-worker-" + id + name.substring(dot)
+				: name + "-worker-" + id;
 		Path parent = path.getParent();
 		return (parent != null) ? parent.resolve(workerName).toString() : workerName;
 	}
 
+	/**
+	 * Fork the waiting workers there is room for under {@code cluster.startup-concurrency}:
+	 * called whenever a worker starts serving or exits.
+	 */
+	private void startWaitingForks() {
+		if (this.stopping) {
+			return;
+		}
+		this.startups.startWhileRoom(this::startingCount, (fork) -> {
+			forkInSlot(fork.slot(), Map.of());
+			if (fork.restart()) {
+				this.counters.restarts.increment();
+			}
+		});
+	}
+
+	/**
+	 * The workers starting now: forked, not yet serving, not on their way out.
+	 */
+	private int startingCount() {
+		return (int) this.workers.values().stream().filter((worker) -> !worker.isLeaving() && !serving(worker)).count();
+	}
+
+	/**
+	 * Give, take back or move the lead worker after a change: a worker serves, leaves or exits.
+	 */
+	private void assignLead() {
+		this.lead.update(this.workers.values(), this::serving);
+	}
+
 	private int freeSlot() {
 		Set<Integer> used = new HashSet<>(this.pendingSlots);
+		used.addAll(this.startups.slots());
 		used.addAll(this.failedSlots);
 		this.workers.values().forEach((worker) -> used.add(worker.slot()));
 		int slot = 0;
@@ -636,6 +703,7 @@ public class PrimaryCluster implements Cluster, IpcServer.Authenticator {
 			ManagedWorker worker = this.workers.get(id);
 			if (worker != null) {
 				handle(worker, message);
+				assignLead();
 			}
 		});
 	}
@@ -650,6 +718,7 @@ public class PrimaryCluster implements Cluster, IpcServer.Authenticator {
 			publish(
 					new WorkerListeningEvent(worker, listening.address(), listening.port(), listening.namespace()));
 			logSummaryWhenUp();
+			startWaitingForks();
 		}
 		else if (message instanceof IpcMessage.Ready) {
 			if (this.options.port() == null && !worker.isReady()) {
@@ -659,6 +728,7 @@ public class PrimaryCluster implements Cluster, IpcServer.Authenticator {
 			resetBackoffWhenStable(worker);
 			this.replacements.progress(worker);
 			logSummaryWhenUp();
+			startWaitingForks();
 		}
 		else if (message instanceof IpcMessage.Stopping) {
 			worker.advance(WorkerState.DISCONNECTING);
@@ -687,6 +757,9 @@ public class PrimaryCluster implements Cluster, IpcServer.Authenticator {
 		}
 		else if (message instanceof IpcMessage.UserMessage user) {
 			publish(new WorkerMessageEvent(worker, new ClusterMessage(user.payload(), this.codec::fromTree)));
+		}
+		else if (message instanceof IpcMessage.LeadReleased) {
+			this.lead.released(worker);
 		}
 		else {
 			logger.warn("Dropped an unexpected " + message.getClass().getSimpleName() + " from " + worker);
@@ -875,16 +948,33 @@ public class PrimaryCluster implements Cluster, IpcServer.Authenticator {
 		}
 	}
 
-	private void exited(ManagedWorker worker) {
+	private void exited(ManagedWorker worker, Instant decideBy) {
+		if (mayBeCtrlC(worker) && Instant.now().isBefore(decideBy)) {
+			// Ctrl-C reaches the primary and its workers at once, and a worker may exit before the
+			// primary's own SIGINT handler has run: give it a moment before calling this a crash
+			this.loop.schedule(() -> later(() -> exited(worker, decideBy)), 50, TimeUnit.MILLISECONDS);
+			return;
+		}
 		try {
 			handleExit(worker);
+			assignLead();
+			startWaitingForks();
 		}
 		finally {
 			worker.exitHandled().complete(null);
 		}
 	}
 
+	private boolean mayBeCtrlC(ManagedWorker worker) {
+		return !this.stopping && !worker.exitedAfterDisconnect()
+				&& worker.javaProcess().exitValue() == 128 + 2 && !JvmLaunch.isWindows();
+	}
+
 	private void handleExit(ManagedWorker worker) {
+		if (this.stopping) {
+			// The cluster's own shutdown: every exit now is planned, whoever signalled the worker
+			worker.markExitedAfterDisconnect();
+		}
 		channelClosed(worker);
 		worker.advance(WorkerState.DEAD);
 		this.workers.remove(worker.id());
@@ -1021,8 +1111,9 @@ public class PrimaryCluster implements Cluster, IpcServer.Authenticator {
 		this.loop.schedule(() -> later(() -> {
 			// Gone from the pending slots if the cluster was scaled down meanwhile
 			if (this.pendingSlots.remove(slot) && !this.stopping) {
-				forkInSlot(slot, Map.of());
-				this.counters.restarts.increment();
+				// Many slots crashing at once restart in waves too
+				this.startups.add(slot, true);
+				startWaitingForks();
 			}
 		}), delayMillis, TimeUnit.MILLISECONDS);
 	}

@@ -14,10 +14,11 @@ import java.time.Instant;
  * @param affinity the processors to split between slots, or {@code null} to leave placement to
  * the operating system
  * @param jvmStartTime when the primary JVM started, for the start-up summary
+ * @param startupConcurrency the most workers that start at the same time
  * @author cluster-spring-boot-starter
  */
 public record PrimaryOptions(int workers, Integer port, Integer managementPort, String logFile,
-		int processors, CpuAffinity affinity, Instant jvmStartTime) {
+		int processors, CpuAffinity affinity, Instant jvmStartTime, int startupConcurrency) {
 
 	/**
 	 * Return the processor count each worker is given when the cluster keeps {@code workers}

@@ -16,6 +16,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import io.clusterstarter.ClusterPrimaryComponent;
 import io.clusterstarter.autoconfigure.ClusterConfigurationException;
 import io.clusterstarter.autoconfigure.ClusterProperties;
+import io.clusterstarter.autoconfigure.UnknownClusterProperties;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
@@ -40,6 +41,9 @@ import org.springframework.util.ClassUtils;
 public final class PrimaryRunner {
 
 	private static final Log logger = LogFactory.getLog(PrimaryRunner.class);
+
+	/** More workers than this many per processor are worth a warning. */
+	static final int OVERSUBSCRIBED = 2;
 
 	private final SpringApplication application;
 
@@ -77,9 +81,11 @@ public final class PrimaryRunner {
 	 */
 	public int run() {
 		this.properties.validate();
+		UnknownClusterProperties.warn(this.environment, this.application.getClassLoader());
 		checkPlatform(System.getProperty("os.name", ""));
 		int processors = Runtime.getRuntime().availableProcessors();
 		int workers = this.properties.resolveWorkers(processors);
+		warnIfOversubscribed(workers, processors, this.properties.resolveStartupConcurrency(processors));
 		// Spring Boot binds spring.main.* to the application only after this point: read it here
 		WebApplicationType type = this.environment.getProperty("spring.main.web-application-type",
 				WebApplicationType.class, this.application.getWebApplicationType());
@@ -108,11 +114,25 @@ public final class PrimaryRunner {
 			int shared = this.properties.isShareProcessors() ? processors : 0;
 			PrimaryOptions options = new PrimaryOptions(workers, port, managementPort,
 					this.environment.getProperty("logging.file.name"), shared, cpuAffinity(),
-					Instant.ofEpochMilli(ManagementFactory.getRuntimeMXBean().getStartTime()));
+					Instant.ofEpochMilli(ManagementFactory.getRuntimeMXBean().getStartTime()),
+					this.properties.resolveStartupConcurrency(processors));
 			return runCluster(options);
 		}
 		finally {
 			reservations.forEach(PortReservation::close);
+		}
+	}
+
+	/**
+	 * Each worker is a whole JVM: far more of them than processors makes every one slow, at start
+	 * and under load, for no more throughput.
+	 */
+	static void warnIfOversubscribed(int workers, int processors, int startupConcurrency) {
+		if (workers > OVERSUBSCRIBED * processors) {
+			logger.warn(workers + " workers on " + processors + " processor" + ((processors != 1) ? "s" : "")
+					+ ": each worker is a JVM of its own, so many more workers than processors start slowly and "
+					+ "compete for the processors without serving more. Consider 'cluster.workers=auto' (one per "
+					+ "processor). Workers start " + startupConcurrency + " at a time (cluster.startup-concurrency).");
 		}
 	}
 
@@ -214,6 +234,10 @@ public final class PrimaryRunner {
 	 */
 	private void onSignal(String name) {
 		if (this.signals.incrementAndGet() == 1) {
+			PrimaryCluster current = this.cluster;
+			if (current != null) {
+				current.stopRequested();
+			}
 			logger.info("Received " + name + "; shutting down the cluster");
 			this.stopRequested.countDown();
 		}

@@ -15,7 +15,9 @@ import io.clusterstarter.ClusterSettings;
  * The command line and environment of one worker, rebuilt from the primary's {@link JvmLaunch}
  * like Node's {@code child_process.fork(exec, args, {execArgv, env})}: the same {@code java}, the
  * primary's JVM options plus {@code execArgv}, the same launch shape ({@code -jar}, {@code -cp …
- * Main}, {@code -m module/Main}), and the primary's program arguments plus {@code args}.
+ * Main}, {@code -m module/Main}), and the primary's program arguments plus {@code args}. Every
+ * path the launch holds (class and module path, jar, agents) is made absolute, so the command
+ * works in whatever working directory the worker starts in.
  *
  * @param command the command line
  * @param environment variables to set over the primary's environment
@@ -50,7 +52,7 @@ public record WorkerCommand(List<String> command, Map<String, String> environmen
 			if (launch.mainModule() != null && option.startsWith("-Djdk.module.")) {
 				continue; // re-added below as -p/-m
 			}
-			arguments.add(JvmOptions.forWorker(option, workerId));
+			arguments.add(JvmOptions.withAbsolutePath(JvmOptions.forWorker(option, workerId), launch));
 		}
 		if (settings.execArgv() != null) {
 			arguments.addAll(settings.execArgv());
@@ -81,7 +83,7 @@ public record WorkerCommand(List<String> command, Map<String, String> environmen
 		}
 		command.add(launch.javaExecutable());
 		if (String.join(" ", arguments).length() > ARGFILE_THRESHOLD) {
-			Path argFile = argFileDirectory.resolve("worker-" + workerId + ".args");
+			Path argFile = argFileDirectory.toAbsolutePath().resolve("worker-" + workerId + ".args");
 			Files.writeString(argFile, toArgFile(arguments), StandardCharsets.UTF_8);
 			command.add("@" + argFile);
 		}
@@ -97,16 +99,16 @@ public record WorkerCommand(List<String> command, Map<String, String> environmen
 					: launch.mainModule() + "/" + launch.mainClass();
 			List<String> shape = new ArrayList<>();
 			if (launch.modulePath() != null) {
-				shape.addAll(List.of("-p", launch.modulePath()));
+				shape.addAll(List.of("-p", launch.absolutePaths(launch.modulePath())));
 			}
 			if (launch.classPath() != null && !launch.classPath().isEmpty()) {
-				shape.addAll(List.of("-cp", launch.classPath()));
+				shape.addAll(List.of("-cp", launch.absolutePaths(launch.classPath())));
 			}
 			shape.addAll(List.of("-m", main));
 			return shape;
 		}
 		if (launch.isJar()) {
-			return List.of("-jar", launch.classPath());
+			return List.of("-jar", launch.absolute(launch.classPath()));
 		}
 		String mainClass = mainClassFromCommand(launch.javaCommand());
 		if (mainClass == null) {
@@ -115,7 +117,7 @@ public record WorkerCommand(List<String> command, Map<String, String> environmen
 		if (mainClass == null) {
 			throw new IllegalStateException("Cannot tell how this JVM was launched: no main class is known");
 		}
-		return List.of("-cp", (launch.classPath() != null) ? launch.classPath() : "", mainClass);
+		return List.of("-cp", (launch.classPath() != null) ? launch.absolutePaths(launch.classPath()) : "", mainClass);
 	}
 
 	private static String mainClassFromCommand(String javaCommand) {

@@ -44,10 +44,11 @@ public final class WorkerLifecycle {
 	}
 
 	/**
-	 * The application context exists: deliver messages from the primary to it.
+	 * The application context has started (refreshed, its listeners registered): deliver
+	 * messages from the primary to it, those that waited first.
 	 * @param context the context
 	 */
-	public void contextPrepared(ConfigurableApplicationContext context) {
+	public void started(ConfigurableApplicationContext context) {
 		this.runtime.attach(context);
 	}
 

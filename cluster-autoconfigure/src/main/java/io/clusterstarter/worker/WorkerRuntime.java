@@ -6,6 +6,8 @@ import java.net.UnixDomainSocketAddress;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -82,7 +84,14 @@ public final class WorkerRuntime implements CurrentWorker {
 
 	private volatile IpcConnection connection;
 
+	private final LeadWorker lead;
+
 	private volatile ApplicationEventPublisher publisher;
+
+	/** Messages from the primary that came before the context started; {@code null} after. */
+	private List<IpcMessage.UserMessage> inbox = new ArrayList<>();
+
+	private final Object inboxLock = new Object();
 
 	WorkerRuntime(int id, int slot, long primaryPid, Path socketPath, String token, int maxMessageSize,
 			Duration heartbeatInterval) {
@@ -93,6 +102,12 @@ public final class WorkerRuntime implements CurrentWorker {
 		this.socketPath = socketPath;
 		this.token = token;
 		this.codec = new MessageCodec(maxMessageSize);
+		this.lead = new LeadWorker("worker " + id, () -> {
+			IpcConnection current = this.connection;
+			if (current != null) {
+				current.send(new IpcMessage.LeadReleased());
+			}
+		});
 	}
 
 	/**
@@ -169,13 +184,14 @@ public final class WorkerRuntime implements CurrentWorker {
 			this.answers.execute(() -> answer(request));
 		}
 		else if (message instanceof IpcMessage.UserMessage user) {
-			ApplicationEventPublisher target = this.publisher;
-			if (target != null) {
-				target.publishEvent(new PrimaryMessageEvent(this,
-						new ClusterMessage(user.payload(), this.codec::fromTree)));
+			deliver(user);
+		}
+		else if (message instanceof IpcMessage.Lead lead) {
+			if (lead.granted()) {
+				this.lead.grant();
 			}
 			else {
-				logger.warn("Dropped a message from the primary that arrived before the application context");
+				this.lead.revoke();
 			}
 		}
 		else {
@@ -277,11 +293,42 @@ public final class WorkerRuntime implements CurrentWorker {
 	}
 
 	/**
-	 * Publish messages from the primary to this context from now on.
+	 * Publish a message from the primary, or keep it until the application context can: a
+	 * message published while the context is still being created would miss the
+	 * {@code @EventListener} methods, which are registered only at the end of its refresh.
+	 */
+	private void deliver(IpcMessage.UserMessage message) {
+		synchronized (this.inboxLock) {
+			if (this.inbox != null) {
+				if (this.inbox.size() < IpcMessage.UserMessage.MAX_WAITING) {
+					this.inbox.add(message);
+				}
+				else if (this.inbox.size() == IpcMessage.UserMessage.MAX_WAITING) {
+					logger.warn("Worker " + this.id + " dropped messages from the primary: more than "
+							+ IpcMessage.UserMessage.MAX_WAITING + " arrived before its application context started");
+				}
+				return;
+			}
+			publish(message);
+		}
+	}
+
+	private void publish(IpcMessage.UserMessage message) {
+		this.publisher.publishEvent(new PrimaryMessageEvent(this, new ClusterMessage(message.payload(),
+				this.codec::fromTree)));
+	}
+
+	/**
+	 * The application context has started: publish the messages from the primary that waited
+	 * for it, in the order they came, and every later one as it comes.
 	 * @param publisher the application context
 	 */
 	public void attach(ApplicationEventPublisher publisher) {
-		this.publisher = publisher;
+		synchronized (this.inboxLock) {
+			this.publisher = publisher;
+			this.inbox.forEach(this::publish);
+			this.inbox = null;
+		}
 	}
 
 	/**
@@ -380,7 +427,8 @@ public final class WorkerRuntime implements CurrentWorker {
 
 	@Override
 	public boolean send(Object message) {
-		return this.connection.send(new IpcMessage.UserMessage(this.codec.toTree(message)));
+		IpcConnection current = this.connection;
+		return current != null && current.send(new IpcMessage.UserMessage(this.codec.toTree(message)));
 	}
 
 	@Override
@@ -389,6 +437,19 @@ public final class WorkerRuntime implements CurrentWorker {
 			this.connection.send(new IpcMessage.Disconnect());
 			exit(0, null);
 		}
+	}
+
+	/**
+	 * Return whether this worker is the lead worker, and the calls running as lead.
+	 * @return the lead state
+	 */
+	public LeadWorker lead() {
+		return this.lead;
+	}
+
+	@Override
+	public boolean isLead() {
+		return this.lead.isLead();
 	}
 
 	@Override

@@ -85,10 +85,13 @@ class ClusterActuatorIntegrationTests {
 		JsonNode settings = primary.get("settings");
 		assertThat(settings.get("workers").asInt()).isEqualTo(2);
 		assertThat(settings.get("statsInterval").asString()).isEqualTo("PT0.5S");
+		assertThat(settings.get("startupConcurrency").asInt()).isEqualTo(Runtime.getRuntime().availableProcessors());
 		assertThat(settings.get("env").get("CLUSTER_TEST_SECRET").asString()).isEqualTo("******");
 		assertThat(view.toString()).doesNotContain("s3cret");
 		assertThat(primary.get("counters").get("forks").asInt()).isEqualTo(2);
 		assertThat(view.get("workers").propertyNames()).containsExactly("1", "2");
+		// Exactly one of them is the lead worker
+		assertThat(view.get("workers").valueStream().filter((worker) -> worker.get("lead").asBoolean())).hasSize(1);
 		for (JsonNode worker : view.get("workers")) {
 			assertThat(worker.get("pid").asLong()).isEqualTo(this.initial.get(worker.get("id").asInt()));
 			assertThat(worker.get("ready").asBoolean()).isTrue();

@@ -9,7 +9,7 @@ import java.util.List;
  * The file in which the test applications' primary writes every cluster event, one line each
  * ({@code fork 3}, {@code listening 3 port=… namespace=null}, {@code exit 3 code=0 …}).
  */
-final class ClusterEvents {
+final class ClusterEvents implements AutoCloseable {
 
 	private final Path file;
 
@@ -34,6 +34,12 @@ final class ClusterEvents {
 	/** Every event so far, with "listening 4 port=… namespace=null" as "listening 4". */
 	List<String> brief() throws IOException {
 		return lines().stream().map(ClusterEvents::brief).toList();
+	}
+
+	/** Remove the file: tests leave nothing behind. */
+	@Override
+	public void close() throws IOException {
+		Files.deleteIfExists(this.file);
 	}
 
 	private static String brief(String line) {

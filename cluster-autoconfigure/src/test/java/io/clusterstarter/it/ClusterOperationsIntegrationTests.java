@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
+import tools.jackson.databind.JsonNode;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -53,7 +54,10 @@ class ClusterOperationsIntegrationTests {
 
 	@AfterAll
 	void stopCluster() throws Exception {
-		ClusterProcess.stopCleanly(this.cluster);
+		try (ClusterEvents events = this.events;
+				TemporaryDirectory removed = new TemporaryDirectory(this.sabotage.getParent())) {
+			ClusterProcess.stopCleanly(this.cluster);
+		}
 	}
 
 	@Test
@@ -116,7 +120,9 @@ class ClusterOperationsIntegrationTests {
 	void actuatorStartsARollingRestartAndRefusesASecondOne() throws Exception {
 		Map<Integer, Long> before = this.cluster.listeningWorkers();
 		int port = this.cluster.port();
-		assertThat(ClusterProcess.post(port, "/actuator/cluster", "{\"action\":\"explode\"}").status()).isEqualTo(400);
+		assertRefused(ClusterProcess.post(port, "/actuator/cluster", "{\"action\":\"explode\"}"), 400,
+				"Unknown action 'explode'; it must be one of 'rolling-restart', 'scale'");
+		assertRefused(ClusterProcess.post(port, "/actuator/cluster", "{}"), 400, "No 'action' given");
 		ClusterProcess.Response started = ClusterProcess.post(port, "/actuator/cluster",
 				"{\"action\":\"rolling-restart\"}");
 		assertThat(started.status()).isEqualTo(200);
@@ -140,13 +146,15 @@ class ClusterOperationsIntegrationTests {
 		int first = ids.get(0);
 		int second = ids.get(1);
 		int firstSlot = slotOf(first);
-		assertThat(ClusterProcess.post(port, "/actuator/cluster/999", "{\"action\":\"restart\"}").status())
-			.isEqualTo(404);
-		assertThat(ClusterProcess.post(port, "/actuator/cluster/one", "{\"action\":\"restart\"}").status())
-			.isEqualTo(400);
-		assertThat(ClusterProcess.post(port, "/actuator/cluster/" + first, "{\"action\":\"explode\"}").status())
-			.isEqualTo(400);
-		assertThat(ClusterProcess.post(port, "/actuator/cluster/" + first, "{}").status()).isEqualTo(400);
+		assertRefused(ClusterProcess.post(port, "/actuator/cluster/999", "{\"action\":\"restart\"}"), 404,
+				"No live worker has id 999");
+		assertRefused(ClusterProcess.get(port, "/actuator/cluster/999"), 404, "No live worker has id 999");
+		assertRefused(ClusterProcess.post(port, "/actuator/cluster/one", "{\"action\":\"restart\"}"), 400,
+				"Worker id 'one' is not a number");
+		assertRefused(ClusterProcess.get(port, "/actuator/cluster/one"), 400, "Worker id 'one' is not a number");
+		assertRefused(ClusterProcess.post(port, "/actuator/cluster/" + first, "{\"action\":\"explode\"}"), 400,
+				"Unknown action 'explode'; it must be one of 'restart', 'disconnect', 'kill'");
+		assertRefused(ClusterProcess.post(port, "/actuator/cluster/" + first, "{}"), 400, "No 'action' given");
 
 		ClusterProcess.Response restarted = ClusterProcess.post(port, "/actuator/cluster/" + first,
 				"{\"action\":\"restart\"}");
@@ -191,9 +199,12 @@ class ClusterOperationsIntegrationTests {
 	@Order(5)
 	void actuatorScalesUpAndDownRetiringTheHighestSlots() throws Exception {
 		int port = this.cluster.port();
-		assertThat(ClusterProcess.post(port, "/actuator/cluster", "{\"action\":\"scale\",\"workers\":0}").status())
-			.isEqualTo(400);
-		assertThat(ClusterProcess.post(port, "/actuator/cluster", "{\"action\":\"scale\"}").status()).isEqualTo(400);
+		assertRefused(ClusterProcess.post(port, "/actuator/cluster", "{\"action\":\"scale\",\"workers\":0}"), 400,
+				"Cannot scale to 0 workers: a cluster needs at least 1");
+		assertRefused(ClusterProcess.post(port, "/actuator/cluster", "{\"action\":\"scale\"}"), 400,
+				"Action 'scale' needs 'workers'");
+		assertRefused(ClusterProcess.post(port, "/actuator/cluster", "{\"action\":\"scale\",\"workers\":\"many\"}"),
+				400, "'workers' must be a whole number, not 'many'");
 		ClusterProcess.Response up = ClusterProcess.post(port, "/actuator/cluster",
 				"{\"action\":\"scale\",\"workers\":3}");
 		assertThat(up.status()).isEqualTo(200);
@@ -231,5 +242,14 @@ class ClusterOperationsIntegrationTests {
 	}
 
 
+
+
+	/** A refusal carries its status and a reason a person can read, never a generic error body. */
+	private static void assertRefused(ClusterProcess.Response response, int status, String reason) {
+		assertThat(response.status()).as(response.body()).isEqualTo(status);
+		JsonNode body = ClusterProcess.json.readTree(response.body());
+		assertThat(body.path("status").asInt()).isEqualTo(status);
+		assertThat(body.path("reason").asString()).contains(reason);
+	}
 
 }

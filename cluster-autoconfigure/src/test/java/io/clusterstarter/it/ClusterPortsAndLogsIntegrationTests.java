@@ -24,7 +24,8 @@ class ClusterPortsAndLogsIntegrationTests {
 	void portZeroAndManagementPortAreSharedAndEachWorkerLogsToItsOwnFile() throws Exception {
 		Path logs = Files.createTempDirectory("cluster-logs");
 		ClusterEvents events = ClusterEvents.create();
-		try (ClusterProcess cluster = ClusterProcess.start("ports", Server.TOMCAT, ServletTestApplication.class,
+		try (events; TemporaryDirectory removed = new TemporaryDirectory(logs);
+				ClusterProcess cluster = ClusterProcess.start("ports", Server.TOMCAT, ServletTestApplication.class,
 				List.of(),
 				List.of("--server.port=0", "--management.server.port=0", "--cluster.workers=2",
 						"--management.endpoints.web.exposure.include=cluster",
@@ -52,11 +53,25 @@ class ClusterPortsAndLogsIntegrationTests {
 			assertThat(Listeners.on(port)).hasSize(2).doesNotContain(cluster.pid());
 			assertThat(Listeners.on(managementPort)).hasSize(2).doesNotContain(cluster.pid());
 			assertWorkersPinnedToDisjointProcessors(cluster);
-			assertThat(logs.resolve("app-worker-0.log")).content().contains("Started ServletTestApplication");
-			assertThat(logs.resolve("app-worker-1.log")).content().contains("Started ServletTestApplication");
+			// Each worker's file is named by its id, as the console prefix and the endpoint name it
+			assertThat(logs.resolve("app-worker-1.log")).content().containsOnlyOnce("Started ServletTestApplication");
+			assertThat(logs.resolve("app-worker-2.log")).content().containsOnlyOnce("Started ServletTestApplication");
 			assertThat(logs.resolve("app.log")).content()
 				.contains("Cluster up: 2 workers listening on port " + port)
 				.doesNotContain("Started ServletTestApplication");
+			// A rolling restart overlaps two workers of each slot: each still writes its own file
+			cluster.signal("HUP");
+			await().atMost(Duration.ofSeconds(240))
+				.untilAsserted(() -> assertThat(events.lines()).contains("roll completed replaced=2"));
+			for (int id : List.of(3, 4)) {
+				assertThat(logs.resolve("app-worker-" + id + ".log")).content()
+					.containsOnlyOnce("Started ServletTestApplication");
+				assertThat(cluster.log()).contains("[worker " + id + "] ");
+			}
+			assertThat(logs.resolve("app-worker-1.log")).content()
+				.containsOnlyOnce("Started ServletTestApplication")
+				.contains("Worker 1 disconnecting at the primary's request");
+			assertThat(logs).isDirectoryNotContaining("glob:**/app-worker-0.log");
 			cluster.signal("TERM");
 			assertThat(cluster.awaitExit(Duration.ofSeconds(45))).isZero();
 		}

@@ -25,6 +25,8 @@ import java.util.stream.Stream;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
+import org.springframework.util.FileSystemUtils;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -77,10 +79,13 @@ public final class ClusterProcess implements AutoCloseable {
 
 	private final int port;
 
-	private ClusterProcess(Process process, Path log, int port) {
+	private final Path temp;
+
+	private ClusterProcess(Process process, Path log, int port, Path temp) {
 		this.process = process;
 		this.log = log;
 		this.port = port;
+		this.temp = temp;
 	}
 
 	/**
@@ -103,6 +108,11 @@ public final class ClusterProcess implements AutoCloseable {
 		List<String> command = new ArrayList<>();
 		command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
 		command.add("-XX:TieredStopAtLevel=1");
+		// The primary's and the workers' temporary files (Tomcat's directories, the IPC socket,
+		// the port lock) go where the test removes them; primaries on one port share it, so that
+		// they see each other's port lock
+		Path temp = temporaryDirectory(port);
+		command.add("-Djava.io.tmpdir=" + temp);
 		command.addAll(jvmOptions);
 		command.add("-cp");
 		command.add(server.classPath());
@@ -118,7 +128,17 @@ public final class ClusterProcess implements AutoCloseable {
 			.redirectOutput(log.toFile())
 			.redirectInput(ProcessBuilder.Redirect.PIPE);
 		builder.environment().putAll(env);
-		return new ClusterProcess(builder.start(), log, port);
+		return new ClusterProcess(builder.start(), log, port, temp);
+	}
+
+	private static Path temporaryDirectory(int port) throws IOException {
+		Path base = Path.of(System.getProperty("java.io.tmpdir"));
+		if (port > 0) {
+			Path shared = base.resolve("cluster-it-" + port);
+			Files.createDirectories(shared);
+			return shared;
+		}
+		return Files.createTempDirectory(base, "cluster-it-");
 	}
 
 	public static int freePort() throws IOException {
@@ -287,6 +307,18 @@ public final class ClusterProcess implements AutoCloseable {
 	public void close() {
 		this.process.toHandle().descendants().forEach(ProcessHandle::destroyForcibly);
 		this.process.destroyForcibly();
+		try {
+			this.process.waitFor(30, TimeUnit.SECONDS);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+		try {
+			FileSystemUtils.deleteRecursively(this.temp);
+		}
+		catch (IOException ex) {
+			// Another primary on this port (the start-up race test) is still writing there
+		}
 	}
 
 	/** A plain HTTP/1.1 GET on a new connection, with {@code Connection: close}. */

@@ -53,7 +53,9 @@ class ClusterRecyclingIntegrationTests {
 
 	@AfterAll
 	void stopCluster() throws Exception {
-		ClusterProcess.stopCleanly(this.cluster);
+		try (ClusterEvents events = this.events) {
+			ClusterProcess.stopCleanly(this.cluster);
+		}
 	}
 
 	@Test

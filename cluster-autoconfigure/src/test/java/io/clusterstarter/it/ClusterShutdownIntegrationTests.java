@@ -25,7 +25,7 @@ class ClusterShutdownIntegrationTests {
 	@Test
 	void sigtermLetsInFlightRequestsCompleteThenExitsCleanly() throws Exception {
 		ClusterEvents events = ClusterEvents.create();
-		try (ClusterProcess cluster = start("sigterm", events.argument())) {
+		try (events; ClusterProcess cluster = start("sigterm", events.argument())) {
 			Map<Integer, Long> workers = cluster.awaitListening(2, Duration.ofSeconds(120));
 			Path ipcDirectory = Path.of(ipcSocket(workers)).getParent();
 			CompletableFuture<Response> slow = CompletableFuture.supplyAsync(() -> ClusterProcess.get(cluster.port(),
@@ -66,13 +66,17 @@ class ClusterShutdownIntegrationTests {
 	@Test
 	void ctrlCToTheWholeProcessGroupStopsTheClusterOnceWithoutRestarts() throws Exception {
 		ClusterEvents events = ClusterEvents.create();
-		try (ClusterProcess cluster = start("sigint", events.argument())) {
+		try (events; ClusterProcess cluster = start("sigint", events.argument())) {
 			Map<Integer, Long> workers = cluster.awaitListening(2, Duration.ofSeconds(120));
 			long[] group = { cluster.pid(), workers.get(1), workers.get(2) };
 			ClusterProcess.signal("INT", group);
 			assertThat(cluster.awaitExit(Duration.ofSeconds(45))).isZero();
 			assertThat(workers.values()).allSatisfy((pid) -> assertThat(ProcessHandle.of(pid)).isEmpty());
 			assertThat(events.lines()).filteredOn((line) -> line.startsWith("fork ")).hasSize(2);
+			// A normal stop, not a crash: every exit is planned, whichever signal ended the worker
+			assertThat(events.lines()).filteredOn((line) -> line.startsWith("exit "))
+				.hasSize(2)
+				.allSatisfy((line) -> assertThat(line).endsWith(" planned=true"));
 			assertThat(cluster.log()).containsOnlyOnce("Received SIGINT; shutting down the cluster")
 				.doesNotContain("replacing it");
 		}

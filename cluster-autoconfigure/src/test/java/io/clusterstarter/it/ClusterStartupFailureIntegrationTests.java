@@ -8,9 +8,12 @@ import io.clusterstarter.it.ClusterProcess.Server;
 import io.clusterstarter.it.apps.servlet.ServletTestApplication;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.api.RepeatedTest;
+import org.junit.jupiter.api.RepetitionInfo;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * A cluster that cannot start says why in Spring Boot's failure report, exits non-zero, and forks
@@ -48,6 +51,40 @@ class ClusterStartupFailureIntegrationTests {
 					.doesNotContain("[worker ");
 				assertThat(cluster.children()).isEmpty();
 			}
+		}
+	}
+
+
+	/**
+	 * Two primaries started at the same instant on one port: exactly one runs the cluster, the
+	 * other refuses with the port-in-use report and forks nothing. Before the port lock both
+	 * passed the check, since neither had a worker listening yet.
+	 */
+	@RepeatedTest(5)
+	void twoPrimariesStartedAtOnceOnOnePortMakeOneCluster(RepetitionInfo repetition) throws Exception {
+		int port = ClusterProcess.freePort();
+		List<String> args = List.of("--cluster.workers=1");
+		String name = "race-" + repetition.getCurrentRepetition();
+		try (ClusterProcess first = ClusterProcess.start(name + "a", Server.TOMCAT, ServletTestApplication.class,
+				List.of(), args, port);
+				ClusterProcess second = ClusterProcess.start(name + "b", Server.TOMCAT, ServletTestApplication.class,
+						List.of(), args, port)) {
+			// The one that refuses exits; the one that won keeps running
+			await().atMost(Duration.ofSeconds(120))
+				.until(() -> !first.process().isAlive() || !second.process().isAlive());
+			ClusterProcess loser = first.process().isAlive() ? second : first;
+			ClusterProcess winner = (loser == first) ? second : first;
+			assertThat(loser.awaitExit(Duration.ofSeconds(10))).isNotZero();
+			assertThat(loser.log()).contains("APPLICATION FAILED TO START", "Port " + port + " was already in use")
+				.contains("Another cluster primary (pid " + winner.pid() + ") already runs on port " + port)
+				.doesNotContain("[worker ")
+				.doesNotContain("Starting cluster primary");
+			// The winner runs the one cluster; it need not wait for its worker to be stopped
+			await().atMost(Duration.ofSeconds(60))
+				.untilAsserted(() -> assertThat(winner.log()).contains("Starting cluster primary (pid " + winner.pid()
+						+ ")"));
+			assertThat(winner.process().isAlive()).isTrue();
+			assertThat(winner.stop(Duration.ofSeconds(60))).isZero();
 		}
 	}
 

@@ -28,7 +28,7 @@ class ClusterSupervisionIntegrationTests {
 	@Test
 	void workerThatStopsSendingHeartbeatsIsKilledAndReplaced() throws Exception {
 		ClusterEvents events = ClusterEvents.create();
-		try (ClusterProcess cluster = start("hung", events, "--cluster.heartbeat.interval=200ms",
+		try (events; ClusterProcess cluster = start("hung", events, "--cluster.heartbeat.interval=200ms",
 				"--cluster.heartbeat.timeout=2s")) {
 			Map<Integer, Long> workers = cluster.awaitListening(2, Duration.ofSeconds(120));
 			long frozen = workers.get(1);
@@ -51,22 +51,31 @@ class ClusterSupervisionIntegrationTests {
 		}
 	}
 
+	/**
+	 * Only the hanging worker runs: a healthy one could itself take longer than a start-up
+	 * timeout short enough for a test on a loaded machine.
+	 */
 	@Test
 	void workerThatDoesNotStartInTimeIsDumpedKilledAndReplaced() throws Exception {
 		ClusterEvents events = ClusterEvents.create();
-		try (ClusterProcess cluster = start("slow-boot", events, "--cluster-test.hang-in-slot=1",
-				"--cluster.startup-timeout=6s", "--cluster.restart.initial-backoff=100ms",
-				"--cluster.restart.max-failures=2")) {
-			await().atMost(Duration.ofSeconds(120))
-				.untilAsserted(() -> assertThat(cluster.log()).contains("Slot 1 failed"));
+		try (events;
+				ClusterProcess cluster = ClusterProcess.start("slow-boot", Server.TOMCAT, ServletTestApplication.class,
+						List.of(),
+						List.of("--cluster.workers=1", events.argument(), "--cluster-test.hang-in-slot=0",
+								"--cluster.startup-timeout=20s", "--cluster.restart.initial-backoff=100ms",
+								"--cluster.restart.max-failures=2"),
+						ClusterProcess.freePort())) {
+			await().atMost(Duration.ofSeconds(180))
+				.untilAsserted(() -> assertThat(cluster.log()).contains("Slot 0 failed"));
 			String log = cluster.log();
-			assertThat(log).contains("worker 2 (pid ", ") did not listen within 6 s of its fork; writing a thread dump")
-				.contains("worker 3 (pid ", ") did not listen within 6 s of its fork; writing a thread dump");
+			assertThat(log).contains("worker 1 (pid ", ") did not listen within 20 s of its fork; writing a thread dump")
+				.contains("worker 2 (pid ", ") did not listen within 20 s of its fork; writing a thread dump");
 			// The dump went to the worker's output: it shows where the worker was stuck
-			assertThat(log).contains("[worker 2] Full thread dump").containsPattern("\\[worker 2\\].*BootSabotage");
+			assertThat(log).contains("[worker 1] Full thread dump").containsPattern("\\[worker 1\\].*BootSabotage");
 			assertThat(events.lines()).contains(
-					"exit 2 code=137 signal=SIGKILL planned=false killed=did not listen within 6 s of its fork");
-			assertThat(cluster.listeningWorkers()).containsOnlyKeys(1);
+					"exit 1 code=137 signal=SIGKILL planned=false killed=did not listen within 20 s of its fork",
+					"exit 2 code=137 signal=SIGKILL planned=false killed=did not listen within 20 s of its fork");
+			assertThat(events.brief()).doesNotContain("fork 3");
 			assertThat(cluster.stop(Duration.ofSeconds(45))).isZero();
 		}
 	}
@@ -74,7 +83,7 @@ class ClusterSupervisionIntegrationTests {
 	@Test
 	void slotWhoseWorkersFailAtBootBacksOffThenIsMarkedFailed() throws Exception {
 		ClusterEvents events = ClusterEvents.create();
-		try (ClusterProcess cluster = start("crash-loop", events, "--cluster-test.fail-in-slot=1",
+		try (events; ClusterProcess cluster = start("crash-loop", events, "--cluster-test.fail-in-slot=1",
 				"--cluster.restart.initial-backoff=200ms", "--cluster.restart.multiplier=2",
 				"--cluster.restart.max-failures=4", "--management.endpoint.health.show-details=always")) {
 			await().atMost(Duration.ofSeconds(180))

@@ -50,14 +50,16 @@ class TomcatClusterIntegrationTests {
 				List.of("--cluster.workers=2", "--cluster.exec-argv=-Dcluster-test.exec-argv=from-settings",
 						"--cluster.env[CLUSTER_TEST_ENV]=from-settings",
 						"--management.endpoints.web.exposure.include=health,cluster",
-						this.events.argument()),
+						"--cluster-test.early-messages=true", "--cluster.worker=3", this.events.argument()),
 				ClusterProcess.freePort());
 		this.initial = this.cluster.awaitListening(2, Duration.ofSeconds(120));
 	}
 
 	@AfterAll
 	void stopCluster() throws Exception {
-		ClusterProcess.stopCleanly(this.cluster);
+		try (ClusterEvents events = this.events) {
+			ClusterProcess.stopCleanly(this.cluster);
+		}
 	}
 
 	@Test
@@ -70,6 +72,9 @@ class TomcatClusterIntegrationTests {
 		assertThat(Listeners.on(this.cluster.port())).containsExactlyInAnyOrderElementsOf(this.initial.values())
 			.doesNotContain(this.cluster.pid());
 		assertThat(this.cluster.log()).contains("Cluster up: 2 workers listening on port " + this.cluster.port());
+		// A misspelt key is ignored, but not silently
+		assertThat(this.cluster.log()).containsOnlyOnce("Unknown property 'cluster.worker'")
+			.contains("did you mean 'cluster.workers'?");
 	}
 
 	@Test
@@ -104,6 +109,27 @@ class TomcatClusterIntegrationTests {
 		JsonNode answer = this.cluster.getJson("/echo?text=hello");
 		assertThat(answer.get("reply").asString()).isEqualTo("primary says hello");
 		assertThat(this.events.lines()).contains("message " + answer.get("worker").asInt() + " {\"echo\":\"hello\"}");
+	}
+
+	/**
+	 * The primary sends to each worker on its fork event (before it is connected) and on its
+	 * online event (before its context exists); the worker sends one from a bean's constructor.
+	 * All arrive, in order, and every send said true.
+	 */
+	@Test
+	@Order(4)
+	void messagesSentEarlyArriveInOrderInBothDirections() throws IOException {
+		for (int id : this.initial.keySet()) {
+			await().atMost(Duration.ofSeconds(60))
+				.untilAsserted(() -> assertThat(this.events.lines()).contains("message " + id + " {\"received\":\"online-2\"}"));
+			assertThat(this.events.lines()).contains("sent " + id + " on-fork true", "sent " + id + " online-1 true",
+					"sent " + id + " online-2 true")
+				.contains("message " + id + " {\"early\":\"from the constructor\"}")
+				.containsSubsequence("message " + id + " {\"received\":\"on-fork\"}",
+						"message " + id + " {\"received\":\"online-1\"}",
+						"message " + id + " {\"received\":\"online-2\"}");
+		}
+		assertThat(this.cluster.log()).doesNotContain("Dropped a message");
 	}
 
 	@Test

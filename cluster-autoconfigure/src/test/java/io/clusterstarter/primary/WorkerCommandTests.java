@@ -45,7 +45,7 @@ class WorkerCommandTests {
 	void classPathLaunchThroughBootsLauncherKeepsTheLauncher() throws IOException {
 		JvmLaunch launch = launch(List.of(), Map.of(), "org.springframework.boot.loader.launch.JarLauncher", "app.jar",
 				"com.example.Main", List.of());
-		assertThat(command(launch, this.noSettings, 1)).containsExactly("/java", "-cp", "app.jar",
+		assertThat(command(launch, this.noSettings, 1)).containsExactly("/java", "-cp", "/work/app.jar",
 				"org.springframework.boot.loader.launch.JarLauncher");
 	}
 
@@ -65,9 +65,29 @@ class WorkerCommandTests {
 	@Test
 	void moduleLaunchIsRepeatedWithTheSameModulePathAndModule() throws IOException {
 		JvmLaunch launch = new JvmLaunch("/java", List.of("-Djdk.module.main=app", "-Xss1m"), Map.of(),
-				"app/com.example.Main", "", "/mods", "app", "com.example.Main", List.of("x"));
+				"app/com.example.Main", "", "/mods", "app", "com.example.Main", List.of("x"), Path.of("/work"));
 		assertThat(command(launch, this.noSettings, 1)).containsExactly("/java", "-Xss1m", "-p", "/mods", "-m",
 				"app/com.example.Main", "x");
+	}
+
+	@Test
+	void relativeJarAndAgentPathsAreMadeAbsoluteSoAnotherWorkingDirectoryFindsThem() throws IOException {
+		JvmLaunch launch = launch(List.of("-javaagent:agents/a.jar=opt=1", "-agentpath:lib/libp.so",
+				"-Xbootclasspath/a:boot/x.jar:/abs/y.jar", "-Xmx64m"), Map.of(), "target/app.jar --a", "target/app.jar",
+				null, List.of("--a"));
+		ClusterSettings elsewhere = ClusterSettings.builder().workingDirectory(Path.of("/elsewhere")).build();
+		assertThat(command(launch, elsewhere, 1)).containsExactly("/java", "-javaagent:/work/agents/a.jar=opt=1",
+				"-agentpath:/work/lib/libp.so", "-Xbootclasspath/a:/work/boot/x.jar:/abs/y.jar", "-Xmx64m", "-jar",
+				"/work/target/app.jar", "--a");
+	}
+
+	@Test
+	void relativeClassPathEntriesAndWildcardsAreMadeAbsolute() throws IOException {
+		String classPath = String.join(File.pathSeparator, "target/classes", "lib/*", "/abs/z.jar", "../up/u.jar");
+		JvmLaunch launch = launch(List.of(), Map.of(), "com.example.Main", classPath, "com.example.Main", List.of());
+		assertThat(command(launch, this.noSettings, 1)).containsExactly("/java", "-cp",
+				String.join(File.pathSeparator, "/work/target/classes", "/work/lib/*", "/abs/z.jar", "/up/u.jar"),
+				"com.example.Main");
 	}
 
 	@Test
@@ -87,7 +107,7 @@ class WorkerCommandTests {
 			.args(List.of("--y"))
 			.build();
 		assertThat(command(launch, settings, 1)).containsExactly("/java", "-Xmx1g", "-Xmx256m", "-Dworker=true", "-jar",
-				"app.jar", "x", "--y");
+				"/work/app.jar", "x", "--y");
 	}
 
 	@Test
@@ -97,7 +117,7 @@ class WorkerCommandTests {
 		JvmLaunch launch = launch(List.of("-Dtool=1", "-javaagent:/agent.jar", "-Djdk=two words", "-Xmx64m", "-Dlast=1"),
 				env, "app.jar", "app.jar", null, List.of());
 		WorkerCommand command = WorkerCommand.create(launch, this.noSettings, 1, 0, null, Map.of(), this.directory);
-		assertThat(command.command()).containsExactly("/java", "-Xmx64m", "-jar", "app.jar");
+		assertThat(command.command()).containsExactly("/java", "-Xmx64m", "-jar", "/work/app.jar");
 		assertThat(command.environment()).doesNotContainKeys("JAVA_TOOL_OPTIONS", "JDK_JAVA_OPTIONS", "_JAVA_OPTIONS");
 	}
 
@@ -125,7 +145,7 @@ class WorkerCommandTests {
 		JvmLaunch launch = launch(List.of(agent), Map.of("JAVA_TOOL_OPTIONS", agent), "app.jar", "app.jar", null,
 				List.of());
 		WorkerCommand command = WorkerCommand.create(launch, this.noSettings, 2, 0, null, Map.of(), this.directory);
-		assertThat(command.command()).containsExactly("/java", "-jar", "app.jar");
+		assertThat(command.command()).containsExactly("/java", "-jar", "/work/app.jar");
 		assertThat(command.environment()).containsEntry("JAVA_TOOL_OPTIONS",
 				"-agentlib:jdwp=transport=dt_socket,server=y,suspend=n,address=5007");
 	}
@@ -153,7 +173,7 @@ class WorkerCommandTests {
 	void pinnedWorkerStartsThroughTaskset() throws IOException {
 		JvmLaunch launch = launch(List.of(), Map.of(), "app.jar", "app.jar", null, List.of());
 		assertThat(WorkerCommand.create(launch, this.noSettings, 1, 1, "2,3", Map.of(), this.directory).command())
-			.containsExactly("taskset", "-c", "2,3", "/java", "-XX:ActiveProcessorCount=1", "-jar", "app.jar");
+			.containsExactly("taskset", "-c", "2,3", "/java", "-XX:ActiveProcessorCount=1", "-jar", "/work/app.jar");
 	}
 
 	@Test
@@ -179,9 +199,10 @@ class WorkerCommandTests {
 	}
 
 	@Test
-	void workerLogFileIsNamedAfterTheSlot() {
-		assertThat(PrimaryCluster.workerLogFile("logs/app.log", 1)).isEqualTo(Path.of("logs/app-worker-1.log").toString());
-		assertThat(PrimaryCluster.workerLogFile("app", 0)).isEqualTo("app-worker-0");
+	void workerLogFileIsNamedAfterTheWorkerIdAndAbsolute() {
+		assertThat(PrimaryCluster.workerLogFile("logs/app.log", 7))
+			.isEqualTo(Path.of("logs/app-worker-7.log").toAbsolutePath().toString());
+		assertThat(PrimaryCluster.workerLogFile("/var/log/app", 3)).isEqualTo("/var/log/app-worker-3");
 	}
 
 	@Test
@@ -198,7 +219,8 @@ class WorkerCommandTests {
 
 	private static JvmLaunch launch(List<String> options, Map<String, String> env, String javaCommand,
 			String classPath, String mainClass, List<String> args) {
-		return new JvmLaunch("/java", options, env, javaCommand, classPath, null, null, mainClass, args);
+		return new JvmLaunch("/java", options, env, javaCommand, classPath, null, null, mainClass, args,
+				Path.of("/work"));
 	}
 
 }

@@ -16,4 +16,14 @@ public final class TestWorkerRuntimes {
 				Duration.ofSeconds(5));
 	}
 
+	/** Act as the primary does when it gives or takes back the lead. */
+	public static void lead(WorkerRuntime runtime, boolean granted) {
+		if (granted) {
+			runtime.lead().grant();
+		}
+		else {
+			runtime.lead().revoke();
+		}
+	}
+
 }

@@ -14,6 +14,8 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
+
+import org.springframework.util.FileSystemUtils;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -35,9 +37,12 @@ class SampleApplicationJarIT {
 		try (ServerSocket socket = new ServerSocket(0)) {
 			port = socket.getLocalPort();
 		}
-		Path log = Files.createTempFile("sample-app", ".log");
-		Process primary = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar",
-				jar.toString(), "--server.port=" + port, "--cluster.workers=2")
+		// Everything the cluster writes (this log, Tomcat's and the primary's temporary files)
+		// goes into one directory that the test removes
+		Path temp = Files.createTempDirectory("sample-app");
+		Path log = temp.resolve("sample-app.log");
+		Process primary = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+				"-Djava.io.tmpdir=" + temp, "-jar", jar.toString(), "--server.port=" + port, "--cluster.workers=2")
 			.redirectErrorStream(true)
 			.redirectOutput(log.toFile())
 			.start();
@@ -68,8 +73,13 @@ class SampleApplicationJarIT {
 			assertThat(primary.waitFor(60, TimeUnit.SECONDS)).isTrue();
 			primary.toHandle().descendants().forEach(ProcessHandle::destroyForcibly);
 		}
-		assertThat(primary.exitValue()).isZero();
-		assertThat(Files.readString(log)).contains("Received SIGTERM; shutting down the cluster", "Cluster stopped");
+		try {
+			assertThat(primary.exitValue()).isZero();
+			assertThat(Files.readString(log)).contains("Received SIGTERM; shutting down the cluster", "Cluster stopped");
+		}
+		finally {
+			FileSystemUtils.deleteRecursively(temp);
+		}
 	}
 
 	private static String get(int port, String path) throws IOException {

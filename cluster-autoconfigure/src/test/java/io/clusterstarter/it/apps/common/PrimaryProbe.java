@@ -38,9 +38,13 @@ class PrimaryProbe {
 
 	private final String eventsFile;
 
-	PrimaryProbe(Cluster cluster, @Value("${cluster-test.events-file:}") String eventsFile) {
+	private final boolean earlyMessages;
+
+	PrimaryProbe(Cluster cluster, @Value("${cluster-test.events-file:}") String eventsFile,
+			@Value("${cluster-test.early-messages:false}") boolean earlyMessages) {
 		this.cluster = cluster;
 		this.eventsFile = eventsFile;
+		this.earlyMessages = earlyMessages;
 	}
 
 	@EventListener
@@ -59,9 +63,13 @@ class PrimaryProbe {
 		int id = event.getWorker().id();
 		if (event instanceof WorkerForkEvent) {
 			record("fork " + id);
+			greet(event, "on-fork");
 		}
 		else if (event instanceof WorkerOnlineEvent) {
 			record("online " + id);
+			// As Node delivers a message sent on 'online', however early in the worker's start
+			greet(event, "online-1");
+			greet(event, "online-2");
 		}
 		else if (event instanceof WorkerListeningEvent listening) {
 			record("listening " + id + " port=" + listening.getPort() + " namespace=" + listening.getNamespace());
@@ -98,6 +106,13 @@ class PrimaryProbe {
 			List<String> execArgv = new ArrayList<>();
 			payload.get("execArgv").forEach((node) -> execArgv.add(node.asString()));
 			this.cluster.setupPrimary(ClusterSettings.builder().execArgv(execArgv).build());
+		}
+	}
+
+	private void greet(WorkerEvent event, String greeting) {
+		if (this.earlyMessages) {
+			boolean sent = event.getWorker().send(Map.of("greeting", greeting));
+			record("sent " + event.getWorker().id() + " " + greeting + " " + sent);
 		}
 	}
 

@@ -143,7 +143,9 @@ class TestController {
 
 	@EventListener
 	void onPrimaryMessage(PrimaryMessageEvent event) {
-		this.reply.complete(event.getMessage().payload().get("reply").asString());
+		if (event.getMessage().payload().has("reply")) {
+			this.reply.complete(event.getMessage().payload().get("reply").asString());
+		}
 	}
 
 }

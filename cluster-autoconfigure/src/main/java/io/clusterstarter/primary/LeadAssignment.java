@@ -1,0 +1,93 @@
+package io.clusterstarter.primary;
+
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.function.Predicate;
+
+import io.clusterstarter.WorkerState;
+import io.clusterstarter.ipc.IpcConnection;
+import io.clusterstarter.ipc.IpcMessage;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+/**
+ * Chooses the lead worker, the one that runs {@code @OnOneWorker} methods, and moves the lead
+ * without ever letting two workers hold it. The lead goes to the serving worker in the lowest
+ * slot and stays there while that worker serves. Once it leaves (disconnected, recycled, replaced,
+ * stopping on its own, hung and killed, crashed), the lead is taken back, and given to another
+ * serving worker only when the previous one has said its running calls are done, or has exited.
+ * Used on the cluster's event loop only.
+ *
+ * @author cluster-spring-boot-starter
+ */
+final class LeadAssignment {
+
+	private static final Log logger = LogFactory.getLog(LeadAssignment.class);
+
+	/** The worker holding the lead, or giving it back; {@code null} when nobody has it. */
+	private ManagedWorker holder;
+
+	private boolean releasing;
+
+	/**
+	 * Give, take back or move the lead after any change in the workers.
+	 * @param workers the live workers
+	 * @param serving which of them serve
+	 */
+	void update(Collection<ManagedWorker> workers, Predicate<ManagedWorker> serving) {
+		if (this.holder != null) {
+			if (this.holder.state() == WorkerState.DEAD) {
+				// Gone: whatever it ran has stopped with it
+				this.holder = null;
+				this.releasing = false;
+			}
+			else if (this.holder.isLeaving() && !this.releasing) {
+				this.releasing = true;
+				IpcConnection connection = this.holder.connection();
+				if (connection != null) {
+					connection.send(new IpcMessage.Lead(false));
+				}
+				return;
+			}
+			else {
+				return;
+			}
+		}
+		workers.stream()
+			.filter((worker) -> !worker.isLeaving() && worker.connection() != null && serving.test(worker))
+			.min(Comparator.comparingInt(ManagedWorker::slot).thenComparingInt(ManagedWorker::id))
+			.ifPresent(this::grant);
+	}
+
+	private void grant(ManagedWorker worker) {
+		if (worker.connection().send(new IpcMessage.Lead(true))) {
+			this.holder = worker;
+			this.releasing = false;
+			logger.info(worker + " is the lead worker");
+		}
+	}
+
+	/**
+	 * The worker has given the lead back: no call runs there any more.
+	 * @param worker the worker
+	 * @return whether it was the holder, so the lead can move now
+	 */
+	boolean released(ManagedWorker worker) {
+		if (worker == this.holder && this.releasing) {
+			this.holder = null;
+			this.releasing = false;
+			return true;
+		}
+		return false;
+	}
+
+	/**
+	 * Return whether a worker holds the lead (and is not giving it back).
+	 * @param worker the worker
+	 * @return whether it is the lead worker
+	 */
+	boolean isLead(ManagedWorker worker) {
+		return worker == this.holder && !this.releasing;
+	}
+
+}
