@@ -6,11 +6,8 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.Deque;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -41,7 +38,6 @@ import io.clusterstarter.CurrentWorker;
 import io.clusterstarter.Worker;
 import io.clusterstarter.WorkerState;
 import io.clusterstarter.autoconfigure.ClusterProperties;
-import io.clusterstarter.autoconfigure.ClusterProperties.RestartPolicy;
 import io.clusterstarter.event.ClusterSetupEvent;
 import io.clusterstarter.event.WorkerDisconnectEvent;
 import io.clusterstarter.event.WorkerExitEvent;
@@ -56,7 +52,6 @@ import io.clusterstarter.ipc.MessageCodec;
 import io.clusterstarter.worker.WorkerEnvironment;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
-import tools.jackson.databind.JsonNode;
 
 import org.springframework.context.ApplicationEventPublisher;
 
@@ -73,9 +68,6 @@ public class PrimaryCluster implements Cluster, IpcServer.Authenticator {
 	private static final Log logger = LogFactory.getLog(PrimaryCluster.class);
 
 	private static final SecureRandom random = new SecureRandom();
-
-	/** Time a hung worker gets to write its thread dump before it is killed. */
-	private static final Duration THREAD_DUMP_GRACE = Duration.ofSeconds(1);
 
 	/** How long an exit by SIGINT waits for the primary's own SIGINT before it counts as a crash. */
 	private static final Duration CTRL_C_GRACE = Duration.ofSeconds(1);
@@ -96,17 +88,14 @@ public class PrimaryCluster implements Cluster, IpcServer.Authenticator {
 
 	private final AtomicInteger ids = new AtomicInteger();
 
-	/** Slots promised to a replacement that is waiting out its backoff. */
-	private final Set<Integer> pendingSlots = new HashSet<>();
+	/** Which exited workers are replaced, after which backoff, and which slots have failed. */
+	private final SlotRestarts restarts;
 
-	/** Unexpected exits in a row per slot, for the backoff; cleared once a slot is stable. */
-	private final Map<Integer, Integer> failuresBySlot = new HashMap<>();
+	/** Workers slow to start or silent; loop only. */
+	private final HangDetector hangs;
 
-	/** When each slot's recent unexpected exits happened, for the crash-loop limit. */
-	private final Map<Integer, Deque<Instant>> failureTimesBySlot = new HashMap<>();
-
-	/** Slots that exited too often and are no longer restarted. */
-	private final Set<Integer> failedSlots = ConcurrentHashMap.newKeySet();
+	/** Answers what workers ask of the primary; loop only. */
+	private final WorkerRequests requests;
 
 	/** Which worker runs the @OnOneWorker methods; loop only. */
 	private final LeadAssignment lead = new LeadAssignment();
@@ -140,9 +129,6 @@ public class PrimaryCluster implements Cluster, IpcServer.Authenticator {
 	/** Workers already warned about for sending implausible figures. */
 	private final Set<Integer> badStatsLogged = new HashSet<>();
 
-	/** The primary's meters in Prometheus text format, created at the first scrape. */
-	private Supplier<String> primaryMeters;
-
 	/**
 	 * Create the cluster; nothing is forked until {@link #start()}.
 	 * @param properties the cluster properties
@@ -157,7 +143,9 @@ public class PrimaryCluster implements Cluster, IpcServer.Authenticator {
 		this.target = options.workers();
 		this.replacements = new Replacements(this, properties, this.counters);
 		this.startups = new StartupQueue(options.startupConcurrency());
+		this.restarts = new SlotRestarts(properties.getRestart());
 		this.codec = new MessageCodec((int) properties.getIpc().getMaxMessageSize().toBytes());
+		this.requests = new WorkerRequests(this, properties, this.codec, this.counters);
 		ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, (runnable) -> {
 			Thread thread = new Thread(runnable, "cluster-primary");
 			thread.setDaemon(true);
@@ -168,6 +156,7 @@ public class PrimaryCluster implements Cluster, IpcServer.Authenticator {
 		executor.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
 		executor.setContinueExistingPeriodicTasksAfterShutdownPolicy(false);
 		this.loop = executor;
+		this.hangs = new HangDetector(this, properties, executor, options.port() != null);
 	}
 
 	/**
@@ -185,7 +174,11 @@ public class PrimaryCluster implements Cluster, IpcServer.Authenticator {
 	public void start() throws IOException {
 		this.ipc = new IpcServer(this.codec, this);
 		long every = Math.max(100, Math.min(1000, this.properties.getHeartbeat().getInterval().toMillis() / 2));
-		this.loop.scheduleWithFixedDelay(() -> later(this::supervise), every, every, TimeUnit.MILLISECONDS);
+		this.loop.scheduleWithFixedDelay(() -> later(() -> {
+			if (!this.stopping) {
+				this.hangs.check(this.workers.values());
+			}
+		}), every, every, TimeUnit.MILLISECONDS);
 		onLoop(() -> {
 			publish(new ClusterSetupEvent(this, this.settings));
 			for (int slot = 0; slot < this.options.workers(); slot++) {
@@ -260,14 +253,13 @@ public class PrimaryCluster implements Cluster, IpcServer.Authenticator {
 			}
 			int previous = this.target;
 			this.target = workers;
-			this.failedSlots.removeIf((slot) -> slot >= workers);
-			this.pendingSlots.removeIf((slot) -> slot >= workers);
+			this.restarts.forgetFrom(workers);
 			this.startups.cancelFrom(workers);
 			List<ManagedWorker> live = staying();
-			Set<Integer> occupied = new HashSet<>(this.pendingSlots);
+			Set<Integer> occupied = this.restarts.reserved();
 			live.forEach((worker) -> occupied.add(worker.slot()));
 			for (int slot = 0; slot < workers; slot++) {
-				if (!occupied.contains(slot) && !this.failedSlots.contains(slot) && !this.startups.holds(slot)) {
+				if (!occupied.contains(slot) && !this.startups.holds(slot)) {
 					this.startups.add(slot, false);
 				}
 			}
@@ -324,7 +316,7 @@ public class PrimaryCluster implements Cluster, IpcServer.Authenticator {
 					this.options.port(), (this.options.port() != null) ? "reuseport" : "none", effectiveSettings(),
 					new ClusterSnapshot.Counters(this.counters.forks.sum(), this.counters.totalExits(),
 							this.counters.restarts.sum(), this.counters.recycles.sum()),
-					this.failedSlots.stream().sorted().toList());
+					this.restarts.failedSlots());
 			return new ClusterSnapshot(primary, infos);
 		});
 	}
@@ -396,9 +388,20 @@ public class PrimaryCluster implements Cluster, IpcServer.Authenticator {
 	/**
 	 * Return the worker with the id if it is not on its way out, else {@code null}; loop only.
 	 */
-	private ManagedWorker staying(int id) {
+	ManagedWorker staying(int id) {
 		ManagedWorker worker = this.workers.get(id);
 		return (worker != null && !worker.isLeaving()) ? worker : null;
+	}
+
+	/**
+	 * Return the workers with a channel, by id; loop only.
+	 */
+	List<ManagedWorker> connected() {
+		return new TreeMap<>(this.workers).values().stream().filter((worker) -> worker.connection() != null).toList();
+	}
+
+	Replacements replacements() {
+		return this.replacements;
 	}
 
 	boolean isStopping() {
@@ -414,7 +417,7 @@ public class PrimaryCluster implements Cluster, IpcServer.Authenticator {
 	}
 
 	int failedSlotCount() {
-		return this.failedSlots.size();
+		return this.restarts.failedCount();
 	}
 
 	void disconnect(ManagedWorker worker) {
@@ -523,7 +526,7 @@ public class PrimaryCluster implements Cluster, IpcServer.Authenticator {
 		}
 	}
 
-	private static void killTree(ProcessHandle process) {
+	static void killTree(ProcessHandle process) {
 		process.descendants().forEach(ProcessHandle::destroyForcibly);
 		process.destroyForcibly();
 	}
@@ -655,9 +658,8 @@ public class PrimaryCluster implements Cluster, IpcServer.Authenticator {
 	}
 
 	private int freeSlot() {
-		Set<Integer> used = new HashSet<>(this.pendingSlots);
+		Set<Integer> used = this.restarts.reserved();
 		used.addAll(this.startups.slots());
-		used.addAll(this.failedSlots);
 		this.workers.values().forEach((worker) -> used.add(worker.slot()));
 		int slot = 0;
 		while (used.contains(slot)) {
@@ -725,7 +727,7 @@ public class PrimaryCluster implements Cluster, IpcServer.Authenticator {
 				this.counters.started(Duration.between(worker.startTime(), Instant.now()));
 			}
 			worker.markReady();
-			resetBackoffWhenStable(worker);
+			backoffStartsOverWhenStable(worker);
 			this.replacements.progress(worker);
 			logSummaryWhenUp();
 			startWaitingForks();
@@ -750,7 +752,7 @@ public class PrimaryCluster implements Cluster, IpcServer.Authenticator {
 			}
 		}
 		else if (message instanceof IpcMessage.Request request) {
-			answer(worker, request);
+			this.requests.answer(worker, request);
 		}
 		else if (message instanceof IpcMessage.Response response) {
 			worker.answered(response);
@@ -764,147 +766,6 @@ public class PrimaryCluster implements Cluster, IpcServer.Authenticator {
 		else {
 			logger.warn("Dropped an unexpected " + message.getClass().getSimpleName() + " from " + worker);
 		}
-	}
-
-	private void answer(ManagedWorker worker, IpcMessage.Request request) {
-		IpcConnection connection = worker.connection();
-		if (connection == null) {
-			return;
-		}
-		if ("status".equals(request.operation())) {
-			connection.send(new IpcMessage.Response(request.seq(), this.codec.toTree(snapshot()), null));
-		}
-		else if ("rolling-restart".equals(request.operation())) {
-			reply(connection, request, () -> {
-				rollingRestart();
-				return this.replacements.rollSize();
-			});
-		}
-		else if ("scale".equals(request.operation())) {
-			reply(connection, request, () -> {
-				int count = (request.argument() != null) ? request.argument().asInt() : 0;
-				scale(count);
-				return count;
-			});
-		}
-		else if ("worker".equals(request.operation())) {
-			connection.send(actOnWorker(request));
-		}
-		else if ("scrape".equals(request.operation())) {
-			scrape(request).thenAccept((text) -> {
-				try {
-					connection.send(new IpcMessage.Response(request.seq(), this.codec.toTree(text), null));
-				}
-				catch (IllegalArgumentException ex) {
-					logger.warn("Could not send a cluster-wide scrape to " + worker + ": " + ex.getMessage());
-					connection.send(new IpcMessage.Response(request.seq(), null, "The merged scrape is too large: "
-							+ ex.getMessage() + "; raise cluster.ipc.max-message-size"));
-				}
-			});
-		}
-		else {
-			connection.send(new IpcMessage.Response(request.seq(), null,
-					"Unknown operation '" + request.operation() + "'"));
-		}
-	}
-
-	/**
-	 * Act on one worker: {@code {"id": n, "action": "restart" | "disconnect" | "kill"}}. The
-	 * answer is {@code {"worker": n}}, or an empty object when no live worker has that id.
-	 */
-	private IpcMessage.Response actOnWorker(IpcMessage.Request request) {
-		JsonNode argument = request.argument();
-		int id = (argument != null) ? argument.path("id").asInt(-1) : -1;
-		String action = (argument != null) ? argument.path("action").asString("") : "";
-		ManagedWorker worker = staying(id);
-		if (worker == null) {
-			return new IpcMessage.Response(request.seq(), this.codec.toTree(Map.of()), null);
-		}
-		try {
-			switch (action) {
-				case "restart" ->
-					this.replacements.replace(worker, "a restart was requested through the cluster endpoint");
-				case "disconnect" -> {
-					logger.info("Disconnecting " + worker + " as requested through the cluster endpoint");
-					disconnect(worker);
-				}
-				case "kill" -> {
-					// A replacement still starting may be killed too: its replacement then fails
-					worker.markKilled("was killed through the cluster endpoint");
-					logger.warn("Killing " + worker + " (SIGTERM) as requested through the cluster endpoint");
-					worker.kill();
-				}
-				default -> throw new IllegalArgumentException("Unknown action '" + action + "'");
-			}
-		}
-		catch (IllegalArgumentException | IllegalStateException ex) {
-			return new IpcMessage.Response(request.seq(), null, ex.getMessage());
-		}
-		return new IpcMessage.Response(request.seq(), this.codec.toTree(Map.of("worker", id)), null);
-	}
-
-	/**
-	 * Answer a request for an action with {@code {"workers": n}}, or with the reason the
-	 * action was refused.
-	 */
-	private void reply(IpcConnection connection, IpcMessage.Request request, Supplier<Integer> action) {
-		IpcMessage.Response response;
-		try {
-			response = new IpcMessage.Response(request.seq(), this.codec.toTree(Map.of("workers", action.get())), null);
-		}
-		catch (IllegalArgumentException | IllegalStateException ex) {
-			response = new IpcMessage.Response(request.seq(), null, ex.getMessage());
-		}
-		connection.send(response);
-	}
-
-	/**
-	 * Gather every connected worker's meters, without blocking the loop, and merge them with
-	 * the primary's own. A worker that does not answer within the scrape timeout is left out
-	 * and counted.
-	 */
-	private CompletableFuture<String> scrape(IpcMessage.Request request) {
-		if (this.primaryMeters == null) {
-			this.primaryMeters = PrimaryMeters.prometheus(this, this.counters);
-		}
-		Supplier<String> own = this.primaryMeters;
-		long timeout = this.properties.getMetrics().getScrapeTimeout().toMillis();
-		List<ManagedWorker> targets = new TreeMap<>(this.workers).values()
-			.stream()
-			.filter((worker) -> worker.connection() != null)
-			.toList();
-		List<CompletableFuture<String>> answers = targets.stream()
-			.map((worker) -> worker.request("prometheus", request.argument())
-				.orTimeout(timeout, TimeUnit.MILLISECONDS)
-				.handle((body, ex) -> {
-					if (ex != null || body == null || !body.isString()) {
-						logger.debug(worker + " left out of a scrape: " + ((ex != null) ? ex : "no meters"));
-						return null;
-					}
-					return body.asString();
-				}))
-			.toList();
-		return CompletableFuture.allOf(answers.toArray(CompletableFuture[]::new)).thenApply((done) -> {
-			PrometheusTextMerger merger = new PrometheusTextMerger();
-			long missed = answers.stream().filter((answer) -> answer.join() == null).count();
-			this.counters.scrapeMisses.add(missed);
-			if (own != null) {
-				merger.add(own.get(), "");
-			}
-			for (int i = 0; i < targets.size(); i++) {
-				String text = answers.get(i).join();
-				if (text != null) {
-					ManagedWorker worker = targets.get(i);
-					try {
-						merger.add(text, "worker_id=\"" + worker.id() + "\",worker_slot=\"" + worker.slot() + "\"");
-					}
-					catch (IllegalArgumentException ex) {
-						logger.warn("Left " + worker + " out of a scrape: " + ex.getMessage());
-					}
-				}
-			}
-			return merger.merge();
-		});
 	}
 
 	private void logSummaryWhenUp() {
@@ -986,12 +847,10 @@ public class PrimaryCluster implements Cluster, IpcServer.Authenticator {
 		if (this.replacements.exited(worker, code)) {
 			return;
 		}
-		if (shouldReplace(worker, code)) {
-			if (crashLooping(worker.slot())) {
-				failSlot(worker, code, signal);
-			}
-			else {
-				replace(worker, code, signal);
+		if (!this.stopping && !worker.exitedAfterDisconnect() && this.restarts.replaces(code)) {
+			long delay = this.restarts.exitedUnexpectedly(worker, code, signal);
+			if (delay >= 0) {
+				replaceAfter(worker.slot(), delay);
 			}
 		}
 		else if (!this.stopping) {
@@ -1004,114 +863,22 @@ public class PrimaryCluster implements Cluster, IpcServer.Authenticator {
 	 * Once a worker has been ready for the stable period, its slot's backoff starts again
 	 * from the beginning.
 	 */
-	private void resetBackoffWhenStable(ManagedWorker worker) {
+	private void backoffStartsOverWhenStable(ManagedWorker worker) {
 		this.loop.schedule(() -> later(() -> {
 			if (this.workers.get(worker.id()) == worker && !worker.isLeaving()) {
-				this.failuresBySlot.remove(worker.slot());
+				this.restarts.stable(worker.slot());
 			}
 		}), this.properties.getRestart().getStablePeriod().toMillis(), TimeUnit.MILLISECONDS);
 	}
 
 	/**
-	 * Count an unexpected exit in a slot and say whether the slot has now failed too often
-	 * within the failure window.
+	 * Fork a replacement into the slot once the backoff is over, in the start-up waves: many
+	 * slots crashing at once restart a few at a time too.
 	 */
-	private boolean crashLooping(int slot) {
-		ClusterProperties.Restart restart = this.properties.getRestart();
-		Instant now = Instant.now();
-		Deque<Instant> times = this.failureTimesBySlot.computeIfAbsent(slot, (key) -> new ArrayDeque<>());
-		times.addLast(now);
-		while (!times.isEmpty() && times.peekFirst().isBefore(now.minus(restart.getFailureWindow()))) {
-			times.removeFirst();
-		}
-		return restart.getMaxFailures() > 0 && times.size() >= restart.getMaxFailures();
-	}
-
-	private void failSlot(ManagedWorker worker, int code, String signal) {
-		int slot = worker.slot();
-		this.failedSlots.add(slot);
-		this.failureTimesBySlot.remove(slot);
-		this.failuresBySlot.remove(slot);
-		ClusterProperties.Restart restart = this.properties.getRestart();
-		logger.error("Slot " + slot + " failed: its workers exited unexpectedly " + restart.getMaxFailures()
-				+ " times within " + restart.getFailureWindow().toSeconds() + " s (last " + worker + ", code " + code
-				+ ((signal != null) ? " " + signal : "") + "); it is not restarted again. Fix the cause (see the "
-				+ "worker's output above), then restart the cluster.");
-	}
-
-	/**
-	 * Find workers that take too long to start or have stopped sending heartbeats.
-	 */
-	private void supervise() {
-		if (this.stopping) {
-			return;
-		}
-		Instant now = Instant.now();
-		boolean web = this.options.port() != null;
-		Duration startupTimeout = this.properties.getStartupTimeout();
-		Duration heartbeatTimeout = this.properties.getHeartbeat().getTimeout();
-		for (ManagedWorker worker : this.workers.values()) {
-			if (worker.isLeaving() || worker.killedBecause() != null) {
-				continue;
-			}
-			if (this.replacements.isStarting(worker) && !worker.isReady()
-					&& Duration.between(worker.startTime(), now).compareTo(startupTimeout) > 0) {
-				killHung(worker, "was not ready within " + startupTimeout.toSeconds() + " s of its fork");
-				continue;
-			}
-			Instant heartbeat = worker.lastHeartbeat();
-			if (heartbeat != null && Duration.between(heartbeat, now).compareTo(heartbeatTimeout) > 0) {
-				killHung(worker, "sent no heartbeat for " + heartbeatTimeout.toSeconds() + " s");
-			}
-			else if (!serving(worker) && Duration.between(worker.startTime(), now).compareTo(startupTimeout) > 0) {
-				killHung(worker, "did not " + (web ? "listen" : "become ready") + " within "
-						+ startupTimeout.toSeconds() + " s of its fork");
-			}
-		}
-	}
-
-	/**
-	 * Ask the JVM for a thread dump (SIGQUIT: it prints one to the worker's output, which the
-	 * worker's log keeps), then kill it; its exit is handled as any unexpected exit.
-	 */
-	private void killHung(ManagedWorker worker, String reason) {
-		if (!worker.markKilled(reason)) {
-			return;
-		}
-		logger.warn(worker + " " + reason + "; writing a thread dump to its output and killing it");
-		if (!JvmLaunch.isWindows()) {
-			try {
-				new ProcessBuilder("kill", "-QUIT", String.valueOf(worker.pid())).inheritIO().start();
-			}
-			catch (IOException ex) {
-				logger.debug("Could not ask " + worker + " for a thread dump: " + ex.getMessage());
-			}
-		}
-		this.loop.schedule(() -> killTree(worker.javaProcess().toHandle()), THREAD_DUMP_GRACE.toMillis(),
-				TimeUnit.MILLISECONDS);
-	}
-
-	private boolean shouldReplace(ManagedWorker worker, int code) {
-		if (this.stopping || worker.exitedAfterDisconnect()) {
-			return false;
-		}
-		RestartPolicy policy = this.properties.getRestart().getPolicy();
-		return policy == RestartPolicy.ALWAYS || (policy == RestartPolicy.ON_FAILURE && code != 0);
-	}
-
-	private void replace(ManagedWorker worker, int code, String signal) {
-		int slot = worker.slot();
-		int failures = this.failuresBySlot.merge(slot, 1, Integer::sum) - 1;
-		ClusterProperties.Restart restart = this.properties.getRestart();
-		double delay = restart.getInitialBackoff().toMillis() * Math.pow(restart.getMultiplier(), failures);
-		long delayMillis = (long) Math.min(delay, restart.getMaxBackoff().toMillis());
-		logger.warn(worker + " exited unexpectedly with code " + code + ((signal != null) ? " (" + signal + ")" : "")
-				+ "; replacing it in slot " + slot + " in " + delayMillis + " ms");
-		this.pendingSlots.add(slot);
+	private void replaceAfter(int slot, long delayMillis) {
 		this.loop.schedule(() -> later(() -> {
-			// Gone from the pending slots if the cluster was scaled down meanwhile
-			if (this.pendingSlots.remove(slot) && !this.stopping) {
-				// Many slots crashing at once restart in waves too
+			// No longer pending if the cluster was scaled down meanwhile
+			if (this.restarts.takePending(slot) && !this.stopping) {
 				this.startups.add(slot, true);
 				startWaitingForks();
 			}

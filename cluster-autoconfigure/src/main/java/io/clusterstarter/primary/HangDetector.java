@@ -1,0 +1,94 @@
+package io.clusterstarter.primary;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import io.clusterstarter.autoconfigure.ClusterProperties;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+/**
+ * Finds workers that take too long to start ({@code cluster.startup-timeout}, from their fork)
+ * or have stopped sending heartbeats ({@code cluster.heartbeat.timeout}), asks each for a thread
+ * dump and kills it a moment later; its exit is then handled as any unexpected exit. Used on the
+ * cluster's event loop only.
+ *
+ * @author cluster-spring-boot-starter
+ */
+final class HangDetector {
+
+	private static final Log logger = LogFactory.getLog(HangDetector.class);
+
+	/** Time a hung worker gets to write its thread dump before it is killed. */
+	private static final Duration THREAD_DUMP_GRACE = Duration.ofSeconds(1);
+
+	private final PrimaryCluster cluster;
+
+	private final ClusterProperties properties;
+
+	private final ScheduledExecutorService loop;
+
+	private final boolean web;
+
+	HangDetector(PrimaryCluster cluster, ClusterProperties properties, ScheduledExecutorService loop, boolean web) {
+		this.cluster = cluster;
+		this.properties = properties;
+		this.loop = loop;
+		this.web = web;
+	}
+
+	/**
+	 * Check every worker once.
+	 * @param workers the live workers
+	 */
+	void check(Collection<ManagedWorker> workers) {
+		Instant now = Instant.now();
+		Duration startupTimeout = this.properties.getStartupTimeout();
+		Duration heartbeatTimeout = this.properties.getHeartbeat().getTimeout();
+		for (ManagedWorker worker : workers) {
+			if (worker.isLeaving() || worker.killedBecause() != null) {
+				continue;
+			}
+			if (this.cluster.replacements().isStarting(worker) && !worker.isReady()
+					&& Duration.between(worker.startTime(), now).compareTo(startupTimeout) > 0) {
+				killHung(worker, "was not ready within " + startupTimeout.toSeconds() + " s of its fork");
+				continue;
+			}
+			Instant heartbeat = worker.lastHeartbeat();
+			if (heartbeat != null && Duration.between(heartbeat, now).compareTo(heartbeatTimeout) > 0) {
+				killHung(worker, "sent no heartbeat for " + heartbeatTimeout.toSeconds() + " s");
+			}
+			else if (!this.cluster.serving(worker)
+					&& Duration.between(worker.startTime(), now).compareTo(startupTimeout) > 0) {
+				killHung(worker, "did not " + (this.web ? "listen" : "become ready") + " within "
+						+ startupTimeout.toSeconds() + " s of its fork");
+			}
+		}
+	}
+
+	/**
+	 * Ask the JVM for a thread dump (SIGQUIT: it prints one to the worker's output, which the
+	 * worker's log keeps), then kill it.
+	 */
+	private void killHung(ManagedWorker worker, String reason) {
+		if (!worker.markKilled(reason)) {
+			return;
+		}
+		logger.warn(worker + " " + reason + "; writing a thread dump to its output and killing it");
+		if (!JvmLaunch.isWindows()) {
+			try {
+				new ProcessBuilder("kill", "-QUIT", String.valueOf(worker.pid())).inheritIO().start();
+			}
+			catch (IOException ex) {
+				logger.debug("Could not ask " + worker + " for a thread dump: " + ex.getMessage());
+			}
+		}
+		this.loop.schedule(() -> PrimaryCluster.killTree(worker.javaProcess().toHandle()), THREAD_DUMP_GRACE.toMillis(),
+				TimeUnit.MILLISECONDS);
+	}
+
+}

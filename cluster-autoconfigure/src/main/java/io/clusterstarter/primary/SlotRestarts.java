@@ -1,0 +1,155 @@
+package io.clusterstarter.primary;
+
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+import io.clusterstarter.autoconfigure.ClusterProperties;
+import io.clusterstarter.autoconfigure.ClusterProperties.RestartPolicy;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+/**
+ * Decides, slot by slot, what follows a worker's unexpected exit: whether it is replaced
+ * ({@code cluster.restart.policy}), after which backoff (growing while replacements keep
+ * failing, starting over once a worker has been stable), and when a slot that keeps failing is
+ * given up ({@code cluster.restart.max-failures} within {@code failure-window}). Used on the
+ * cluster's event loop only, except {@link #failedCount()}, which meters read.
+ *
+ * @author cluster-spring-boot-starter
+ */
+final class SlotRestarts {
+
+	private static final Log logger = LogFactory.getLog(SlotRestarts.class);
+
+	private final ClusterProperties.Restart restart;
+
+	/** Slots promised to a replacement that is waiting out its backoff. */
+	private final Set<Integer> pendingSlots = new HashSet<>();
+
+	/** Unexpected exits in a row per slot, for the backoff; cleared once a slot is stable. */
+	private final Map<Integer, Integer> failuresBySlot = new HashMap<>();
+
+	/** When each slot's recent unexpected exits happened, for the crash-loop limit. */
+	private final Map<Integer, Deque<Instant>> failureTimesBySlot = new HashMap<>();
+
+	/** Slots that exited too often and are no longer restarted; read by meters too. */
+	private final Set<Integer> failedSlots = ConcurrentHashMap.newKeySet();
+
+	SlotRestarts(ClusterProperties.Restart restart) {
+		this.restart = restart;
+	}
+
+	/**
+	 * Return whether the policy replaces a worker that exited on its own with this code.
+	 * @param code the exit code
+	 * @return whether to replace it
+	 */
+	boolean replaces(int code) {
+		RestartPolicy policy = this.restart.getPolicy();
+		return policy == RestartPolicy.ALWAYS || (policy == RestartPolicy.ON_FAILURE && code != 0);
+	}
+
+	/**
+	 * Count a worker's unexpected exit in its slot and decide: the delay before its
+	 * replacement, with the slot held for it meanwhile; or, once the slot has failed too often
+	 * within the window, give the slot up.
+	 * @param worker the worker that exited
+	 * @param code its exit code
+	 * @param signal the signal that ended it, or {@code null}
+	 * @return the delay in milliseconds, or -1 when the slot has failed
+	 */
+	long exitedUnexpectedly(ManagedWorker worker, int code, String signal) {
+		int slot = worker.slot();
+		if (crashLooping(slot)) {
+			this.failedSlots.add(slot);
+			this.failureTimesBySlot.remove(slot);
+			this.failuresBySlot.remove(slot);
+			logger.error("Slot " + slot + " failed: its workers exited unexpectedly " + this.restart.getMaxFailures()
+					+ " times within " + this.restart.getFailureWindow().toSeconds() + " s (last " + worker + ", code "
+					+ code + ((signal != null) ? " " + signal : "") + "); it is not restarted again. Fix the cause (see the "
+					+ "worker's output above), then restart the cluster.");
+			return -1;
+		}
+		int failures = this.failuresBySlot.merge(slot, 1, Integer::sum) - 1;
+		double delay = this.restart.getInitialBackoff().toMillis() * Math.pow(this.restart.getMultiplier(), failures);
+		long delayMillis = (long) Math.min(delay, this.restart.getMaxBackoff().toMillis());
+		logger.warn(worker + " exited unexpectedly with code " + code + ((signal != null) ? " (" + signal + ")" : "")
+				+ "; replacing it in slot " + slot + " in " + delayMillis + " ms");
+		this.pendingSlots.add(slot);
+		return delayMillis;
+	}
+
+	/**
+	 * Count an unexpected exit in a slot and say whether the slot has now failed too often
+	 * within the failure window.
+	 */
+	private boolean crashLooping(int slot) {
+		Instant now = Instant.now();
+		Deque<Instant> times = this.failureTimesBySlot.computeIfAbsent(slot, (key) -> new ArrayDeque<>());
+		times.addLast(now);
+		while (!times.isEmpty() && times.peekFirst().isBefore(now.minus(this.restart.getFailureWindow()))) {
+			times.removeFirst();
+		}
+		return this.restart.getMaxFailures() > 0 && times.size() >= this.restart.getMaxFailures();
+	}
+
+	/**
+	 * The backoff is over: take the slot back for the replacement.
+	 * @param slot the slot
+	 * @return {@code false} if the slot is no longer wanted (the cluster was scaled down)
+	 */
+	boolean takePending(int slot) {
+		return this.pendingSlots.remove(slot);
+	}
+
+	/**
+	 * A worker in the slot has been ready for the stable period: its backoff starts over.
+	 * @param slot the slot
+	 */
+	void stable(int slot) {
+		this.failuresBySlot.remove(slot);
+	}
+
+	/**
+	 * The cluster was scaled down: forget the slots from this one up.
+	 * @param slot the first slot no longer wanted
+	 */
+	void forgetFrom(int slot) {
+		this.failedSlots.removeIf((failed) -> failed >= slot);
+		this.pendingSlots.removeIf((pending) -> pending >= slot);
+	}
+
+	/**
+	 * Return the slots no new worker may take: waiting for a replacement, or failed.
+	 * @return the slots
+	 */
+	Set<Integer> reserved() {
+		Set<Integer> reserved = new HashSet<>(this.pendingSlots);
+		reserved.addAll(this.failedSlots);
+		return reserved;
+	}
+
+	boolean isPending(int slot) {
+		return this.pendingSlots.contains(slot);
+	}
+
+	boolean isFailed(int slot) {
+		return this.failedSlots.contains(slot);
+	}
+
+	List<Integer> failedSlots() {
+		return this.failedSlots.stream().sorted().toList();
+	}
+
+	int failedCount() {
+		return this.failedSlots.size();
+	}
+
+}
