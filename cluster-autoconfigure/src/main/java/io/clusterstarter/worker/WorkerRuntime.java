@@ -93,6 +93,8 @@ public final class WorkerRuntime implements CurrentWorker {
 
 	private final Object inboxLock = new Object();
 
+	private boolean inboxOverflowLogged;
+
 	WorkerRuntime(int id, int slot, long primaryPid, Path socketPath, String token, int maxMessageSize,
 			Duration heartbeatInterval) {
 		this.heartbeatInterval = heartbeatInterval;
@@ -303,7 +305,8 @@ public final class WorkerRuntime implements CurrentWorker {
 				if (this.inbox.size() < IpcMessage.UserMessage.MAX_WAITING) {
 					this.inbox.add(message);
 				}
-				else if (this.inbox.size() == IpcMessage.UserMessage.MAX_WAITING) {
+				else if (!this.inboxOverflowLogged) {
+					this.inboxOverflowLogged = true;
 					logger.warn("Worker " + this.id + " dropped messages from the primary: more than "
 							+ IpcMessage.UserMessage.MAX_WAITING + " arrived before its application context started");
 				}
@@ -326,7 +329,15 @@ public final class WorkerRuntime implements CurrentWorker {
 	public void attach(ApplicationEventPublisher publisher) {
 		synchronized (this.inboxLock) {
 			this.publisher = publisher;
-			this.inbox.forEach(this::publish);
+			for (IpcMessage.UserMessage waiting : this.inbox) {
+				try {
+					publish(waiting);
+				}
+				catch (RuntimeException ex) {
+					// As on the reader thread: a failing listener costs its message, not the others
+					logger.error("A listener failed on a message from the primary", ex);
+				}
+			}
 			this.inbox = null;
 		}
 	}
