@@ -56,6 +56,9 @@ final class ManagedWorker implements Worker {
 
 	private volatile Instant statsTime;
 
+	/** The worker's own log file, or {@code null} when the application logs to no file. */
+	private final String logFile;
+
 	/** Requests after which the worker is recycled, jitter included; 0 for no limit. */
 	private final long requestLimit;
 
@@ -70,8 +73,9 @@ final class ManagedWorker implements Worker {
 	private final Object outboxLock = new Object();
 
 	ManagedWorker(int id, int slot, String token, Process process, MessageCodec codec, PrimaryCluster cluster,
-			long requestLimit) {
+			long requestLimit, String logFile) {
 		this.id = id;
+		this.logFile = logFile;
 		this.requestLimit = requestLimit;
 		this.slot = slot;
 		this.token = token;
@@ -206,6 +210,10 @@ final class ManagedWorker implements Worker {
 	 */
 	boolean isLeaving() {
 		return this.state.compareTo(WorkerState.DISCONNECTING) >= 0;
+	}
+
+	String logFile() {
+		return this.logFile;
 	}
 
 	long requestLimit() {

@@ -111,14 +111,26 @@ final class PortLock implements AutoCloseable {
 	 * @return the holder's pid as it wrote it, or {@code null}
 	 */
 	static String holder(Path directory, int port) {
-		try {
-			String content = Files.readString(directory.resolve("port-" + port + ".lock"), StandardCharsets.UTF_8);
-			String pid = content.strip();
-			return pid.isEmpty() ? null : pid;
+		Path file = directory.resolve("port-" + port + ".lock");
+		// The holder writes its pid just after it takes the lock: a primary that lost the race
+		// by a hair may look before that
+		for (int attempt = 0; attempt < 50; attempt++) {
+			try {
+				String pid = Files.readString(file, StandardCharsets.UTF_8).strip();
+				if (!pid.isEmpty()) {
+					return pid;
+				}
+				Thread.sleep(20);
+			}
+			catch (IOException ex) {
+				return null;
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				return null;
+			}
 		}
-		catch (IOException ex) {
-			return null;
-		}
+		return null;
 	}
 
 	/**

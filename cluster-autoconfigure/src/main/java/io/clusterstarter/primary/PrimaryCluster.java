@@ -309,7 +309,7 @@ public class PrimaryCluster implements Cluster, IpcServer.Authenticator {
 					new ClusterSnapshot.WorkerInfo(id, worker.slot(), worker.pid(), worker.state().displayName(),
 							worker.isReady(), this.lead.isLead(worker), worker.startTime().toString(),
 							Duration.between(worker.startTime(), now).toString(), worker.exitedAfterDisconnect(),
-							(this.options.logFile() != null) ? workerLogFile(this.options.logFile(), id) : null,
+							worker.logFile(),
 							report(worker, now))));
 			ClusterSnapshot.Primary primary = new ClusterSnapshot.Primary(ProcessHandle.current().pid(),
 					this.options.jvmStartTime().toString(), Duration.between(this.options.jvmStartTime(), now).toString(),
@@ -557,10 +557,11 @@ public class PrimaryCluster implements Cluster, IpcServer.Authenticator {
 		if (this.options.managementPort() != null) {
 			env.put(WorkerEnvironment.MANAGEMENT_PORT, String.valueOf(this.options.managementPort()));
 		}
-		if (this.options.logFile() != null) {
-			// Named by id, as the console prefix and the endpoint name the worker: a replacement
-			// never writes into the file of the worker it replaces, even while both run
-			env.put(WorkerEnvironment.LOG_FILE, workerLogFile(this.options.logFile(), id));
+		// Named by id, as the console prefix and the endpoint name the worker: a replacement
+		// never writes into the file of the worker it replaces, even while both run
+		String logFile = (this.options.logFile() != null) ? workerLogFile(this.options.logFile(), id) : null;
+		if (logFile != null) {
+			env.put(WorkerEnvironment.LOG_FILE, logFile);
 		}
 		Process process;
 		try {
@@ -590,7 +591,7 @@ public class PrimaryCluster implements Cluster, IpcServer.Authenticator {
 		// Jitter spreads the recycles of workers started together
 		long jitter = ThreadLocalRandom.current().nextLong(recycle.getMaxRequestsJitter() + 1);
 		long requestLimit = (recycle.getMaxRequests() > 0) ? recycle.getMaxRequests() + jitter : 0;
-		ManagedWorker worker = new ManagedWorker(id, slot, token, process, this.codec, this, requestLimit);
+		ManagedWorker worker = new ManagedWorker(id, slot, token, process, this.codec, this, requestLimit, logFile);
 		this.workers.put(id, worker);
 		this.counters.forks.increment();
 		logger.debug("Forked " + worker + " in slot " + slot);
@@ -636,7 +637,15 @@ public class PrimaryCluster implements Cluster, IpcServer.Authenticator {
 			return;
 		}
 		this.startups.startWhileRoom(this::startingCount, (fork) -> {
-			forkInSlot(fork.slot(), Map.of());
+			try {
+				forkInSlot(fork.slot(), Map.of());
+			}
+			catch (IllegalStateException ex) {
+				if (!this.stopping) {
+					throw ex;
+				}
+				return; // a SIGTERM arrived meanwhile, on its own thread: the cluster forks no more
+			}
 			if (fork.restart()) {
 				this.counters.restarts.increment();
 			}
