@@ -257,9 +257,10 @@ public class PrimaryCluster implements Cluster, IpcServer.Authenticator {
 			this.startups.cancelFrom(workers);
 			List<ManagedWorker> live = staying();
 			Set<Integer> occupied = this.restarts.reserved();
+			occupied.addAll(this.startups.slots());
 			live.forEach((worker) -> occupied.add(worker.slot()));
 			for (int slot = 0; slot < workers; slot++) {
-				if (!occupied.contains(slot) && !this.startups.holds(slot)) {
+				if (!occupied.contains(slot)) {
 					this.startups.add(slot, false);
 				}
 			}

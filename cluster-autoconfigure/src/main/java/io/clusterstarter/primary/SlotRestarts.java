@@ -136,14 +136,6 @@ final class SlotRestarts {
 		return reserved;
 	}
 
-	boolean isPending(int slot) {
-		return this.pendingSlots.contains(slot);
-	}
-
-	boolean isFailed(int slot) {
-		return this.failedSlots.contains(slot);
-	}
-
 	List<Integer> failedSlots() {
 		return this.failedSlots.stream().sorted().toList();
 	}

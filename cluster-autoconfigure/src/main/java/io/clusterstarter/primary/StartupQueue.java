@@ -48,15 +48,6 @@ final class StartupQueue {
 	}
 
 	/**
-	 * Return whether a fork into the slot is waiting.
-	 * @param slot the slot
-	 * @return whether the slot is promised to a waiting fork
-	 */
-	boolean holds(int slot) {
-		return this.waiting.stream().anyMatch((fork) -> fork.slot() == slot);
-	}
-
-	/**
 	 * Return the slots promised to waiting forks.
 	 * @return the slots
 	 */
@@ -81,14 +72,6 @@ final class StartupQueue {
 		while (!this.waiting.isEmpty() && starting.getAsInt() < this.concurrency) {
 			fork.accept(this.waiting.removeFirst());
 		}
-	}
-
-	/**
-	 * Return how many forks wait.
-	 * @return the number of waiting forks
-	 */
-	int size() {
-		return this.waiting.size();
 	}
 
 }

@@ -36,7 +36,6 @@ class SlotRestartsTests {
 		restart.setMaxFailures(0);
 		SlotRestarts restarts = new SlotRestarts(restart);
 		assertThat(restarts.exitedUnexpectedly(worker(1), 1, null)).isEqualTo(100);
-		assertThat(restarts.isPending(1)).isTrue();
 		assertThat(restarts.reserved()).containsExactly(1);
 		assertThat(restarts.takePending(1)).isTrue();
 		assertThat(restarts.takePending(1)).isFalse();
@@ -55,8 +54,8 @@ class SlotRestartsTests {
 		assertThat(restarts.exitedUnexpectedly(worker(2), 1, null)).isNotNegative();
 		assertThat(restarts.exitedUnexpectedly(worker(2), 1, null)).isNotNegative();
 		assertThat(restarts.exitedUnexpectedly(worker(2), 137, "SIGKILL")).isEqualTo(-1);
-		assertThat(restarts.isFailed(2)).isTrue();
 		assertThat(restarts.failedSlots()).containsExactly(2);
+		assertThat(restarts.reserved()).containsExactly(2);
 		assertThat(restarts.failedCount()).isEqualTo(1);
 		restarts.forgetFrom(2);
 		assertThat(restarts.failedSlots()).isEmpty();
