@@ -85,10 +85,11 @@ public final class UnknownClusterProperties {
 				.equals(nameOf(source));
 			iterable.stream().filter(PREFIX::isAncestorOf).filter((name) -> !isKnown(name, known)).forEach((name) -> {
 				String closest = closest(name, known.keySet());
-				if (fromEnvironment && distance(name.toString(), closest) > ENVIRONMENT_DISTANCE) {
+				int distance = distance(name.toString(), closest);
+				if (fromEnvironment && distance > ENVIRONMENT_DISTANCE) {
 					return;
 				}
-				unknown.putIfAbsent(name, describe(name, source.getConfigurationProperty(name), closest));
+				unknown.putIfAbsent(name, describe(name, source.getConfigurationProperty(name), closest, distance));
 			});
 		}
 		return new ArrayList<>(unknown.values());
@@ -109,10 +110,10 @@ public final class UnknownClusterProperties {
 			.anyMatch((entry) -> entry.getValue() && entry.getKey().isAncestorOf(name));
 	}
 
-	private static String describe(ConfigurationPropertyName name, ConfigurationProperty property, String closest) {
+	private static String describe(ConfigurationPropertyName name, ConfigurationProperty property, String closest,
+			int distance) {
 		String origin = (property != null && property.getOrigin() != null) ? " (set in " + property.getOrigin() + ")"
 				: "";
-		int distance = distance(name.toString(), closest);
 		String suggestion = (distance <= Math.max(3, name.toString().length() / 4)) ? "; did you mean '" + closest + "'?"
 				: "; see the starter's README for the cluster.* properties";
 		return "Unknown property '" + name + "'" + origin + " is ignored" + suggestion;

@@ -18,9 +18,12 @@ final class JvmOptions {
 	 * Environment variables whose options the JVM adds to its input arguments; the child
 	 * inherits the variables, so copying their options would apply them twice.
 	 */
-	/** Options whose value starts with a path (or a list of paths). */
-	private static final List<String> PATH_OPTIONS = List.of("-javaagent:", "-agentpath:", "-Xbootclasspath/a:",
-			"-Xbootclasspath/p:", "-XX:SharedArchiveFile=");
+	/** Options whose value is a list of paths. */
+	private static final List<String> PATH_LIST_OPTIONS = List.of("-Xbootclasspath/a:", "-Xbootclasspath/p:",
+			"-XX:SharedArchiveFile=");
+
+	/** Options whose value is an agent's path, then its options after '='. */
+	private static final List<String> AGENT_OPTIONS = List.of("-javaagent:", "-agentpath:");
 
 	static final List<String> OPTION_VARIABLES = List.of("JAVA_TOOL_OPTIONS", "JDK_JAVA_OPTIONS", "_JAVA_OPTIONS");
 
@@ -155,13 +158,14 @@ final class JvmOptions {
 	 * @return the option with an absolute path
 	 */
 	static String withAbsolutePath(String option, JvmLaunch launch) {
-		for (String prefix : PATH_OPTIONS) {
+		for (String prefix : PATH_LIST_OPTIONS) {
+			if (option.startsWith(prefix) && option.length() > prefix.length()) {
+				return prefix + launch.absolutePaths(option.substring(prefix.length()));
+			}
+		}
+		for (String prefix : AGENT_OPTIONS) {
 			if (option.startsWith(prefix) && option.length() > prefix.length()) {
 				String value = option.substring(prefix.length());
-				if (prefix.startsWith("-Xbootclasspath") || prefix.startsWith("-XX:SharedArchiveFile")) {
-					return prefix + launch.absolutePaths(value);
-				}
-				// An agent's options follow its path after '='
 				int equals = value.indexOf('=');
 				String path = (equals >= 0) ? value.substring(0, equals) : value;
 				return prefix + launch.absolute(path) + ((equals >= 0) ? value.substring(equals) : "");

@@ -35,23 +35,20 @@ final class LeadAssignment {
 	 * @param serving which of them serve
 	 */
 	void update(Collection<ManagedWorker> workers, Predicate<ManagedWorker> serving) {
+		if (this.holder != null && this.holder.state() == WorkerState.DEAD) {
+			// Gone: whatever it ran has stopped with it
+			this.holder = null;
+			this.releasing = false;
+		}
 		if (this.holder != null) {
-			if (this.holder.state() == WorkerState.DEAD) {
-				// Gone: whatever it ran has stopped with it
-				this.holder = null;
-				this.releasing = false;
-			}
-			else if (this.holder.isLeaving() && !this.releasing) {
+			if (this.holder.isLeaving() && !this.releasing) {
 				this.releasing = true;
 				IpcConnection connection = this.holder.connection();
 				if (connection != null) {
 					connection.send(new IpcMessage.Lead(false));
 				}
-				return;
 			}
-			else {
-				return;
-			}
+			return;
 		}
 		workers.stream()
 			.filter((worker) -> !worker.isLeaving() && worker.connection() != null && serving.test(worker))
@@ -68,17 +65,15 @@ final class LeadAssignment {
 	}
 
 	/**
-	 * The worker has given the lead back: no call runs there any more.
+	 * The worker has given the lead back: no call runs there any more, and the next
+	 * {@link #update} may give the lead to another worker.
 	 * @param worker the worker
-	 * @return whether it was the holder, so the lead can move now
 	 */
-	boolean released(ManagedWorker worker) {
+	void released(ManagedWorker worker) {
 		if (worker == this.holder && this.releasing) {
 			this.holder = null;
 			this.releasing = false;
-			return true;
 		}
-		return false;
 	}
 
 	/**

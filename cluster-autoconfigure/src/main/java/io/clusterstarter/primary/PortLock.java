@@ -60,7 +60,7 @@ final class PortLock implements AutoCloseable {
 	 */
 	static PortLock tryAcquire(Path directory, int port) throws IOException {
 		createPrivateDirectory(directory);
-		Path file = directory.toAbsolutePath().resolve("port-" + port + ".lock");
+		Path file = file(directory, port);
 		if (!held.add(file)) {
 			return null;
 		}
@@ -111,7 +111,7 @@ final class PortLock implements AutoCloseable {
 	 * @return the holder's pid as it wrote it, or {@code null}
 	 */
 	static String holder(Path directory, int port) {
-		Path file = directory.resolve("port-" + port + ".lock");
+		Path file = file(directory, port);
 		// The holder writes its pid just after it takes the lock: a primary that lost the race
 		// by a hair may look before that
 		for (int attempt = 0; attempt < 50; attempt++) {
@@ -140,7 +140,11 @@ final class PortLock implements AutoCloseable {
 	 * @return whether the lock is this JVM's
 	 */
 	static boolean isHeldHere(Path directory, int port) {
-		return held.contains(directory.toAbsolutePath().resolve("port-" + port + ".lock"));
+		return held.contains(file(directory, port));
+	}
+
+	private static Path file(Path directory, int port) {
+		return directory.toAbsolutePath().resolve("port-" + port + ".lock");
 	}
 
 	private static void createPrivateDirectory(Path directory) throws IOException {
