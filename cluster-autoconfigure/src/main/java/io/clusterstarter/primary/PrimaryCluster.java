@@ -40,7 +40,6 @@ import io.clusterstarter.WorkerState;
 import io.clusterstarter.autoconfigure.ClusterProperties;
 import io.clusterstarter.event.ClusterSetupEvent;
 import io.clusterstarter.event.WorkerDisconnectEvent;
-import io.clusterstarter.event.WorkerExitEvent;
 import io.clusterstarter.event.WorkerForkEvent;
 import io.clusterstarter.event.WorkerListeningEvent;
 import io.clusterstarter.event.WorkerMessageEvent;
@@ -70,7 +69,6 @@ public class PrimaryCluster implements Cluster, IpcServer.Authenticator {
 	private static final SecureRandom random = new SecureRandom();
 
 	/** How long an exit by SIGINT waits for the primary's own SIGINT before it counts as a crash. */
-	private static final Duration CTRL_C_GRACE = Duration.ofSeconds(1);
 
 	private final ClusterProperties properties;
 
@@ -93,6 +91,9 @@ public class PrimaryCluster implements Cluster, IpcServer.Authenticator {
 
 	/** Workers slow to start or silent; loop only. */
 	private final HangDetector hangs;
+
+	/** Decides what follows each worker's exit. */
+	private final WorkerExits exits;
 
 	/** Answers what workers ask of the primary; loop only. */
 	private final WorkerRequests requests;
@@ -157,6 +158,7 @@ public class PrimaryCluster implements Cluster, IpcServer.Authenticator {
 		executor.setContinueExistingPeriodicTasksAfterShutdownPolicy(false);
 		this.loop = executor;
 		this.hangs = new HangDetector(this, properties, executor, options.port() != null);
+		this.exits = new WorkerExits(this, properties, this.restarts, this.counters, executor);
 	}
 
 	/**
@@ -597,7 +599,7 @@ public class PrimaryCluster implements Cluster, IpcServer.Authenticator {
 		this.counters.forks.increment();
 		logger.debug("Forked " + worker + " in slot " + slot);
 		publish(new WorkerForkEvent(worker));
-		process.onExit().thenRun(() -> later(() -> exited(worker, Instant.now().plus(CTRL_C_GRACE))));
+		process.onExit().thenRun(() -> later(() -> this.exits.exited(worker, Instant.now().plus(WorkerExits.CTRL_C_GRACE))));
 		return worker;
 	}
 
@@ -737,7 +739,7 @@ public class PrimaryCluster implements Cluster, IpcServer.Authenticator {
 				this.counters.started(Duration.between(worker.startTime(), Instant.now()));
 			}
 			worker.markReady();
-			backoffStartsOverWhenStable(worker);
+			this.exits.backoffStartsOverWhenStable(worker);
 			this.replacements.progress(worker);
 			logSummaryWhenUp();
 			startWaitingForks();
@@ -807,7 +809,7 @@ public class PrimaryCluster implements Cluster, IpcServer.Authenticator {
 	 * Publish the worker's disconnect event once, whether its channel closed first, its process
 	 * exited first, or it died before it ever connected.
 	 */
-	private void channelClosed(ManagedWorker worker) {
+	void channelClosed(ManagedWorker worker) {
 		IpcConnection connection = worker.connection();
 		if (connection != null) {
 			connection.close();
@@ -819,107 +821,36 @@ public class PrimaryCluster implements Cluster, IpcServer.Authenticator {
 		}
 	}
 
-	private void exited(ManagedWorker worker, Instant decideBy) {
-		if (mayBeCtrlC(worker) && Instant.now().isBefore(decideBy)) {
-			// Ctrl-C reaches the primary and its workers at once, and a worker may exit before the
-			// primary's own SIGINT handler has run: give it a moment before calling this a crash
-			this.loop.schedule(() -> later(() -> exited(worker, decideBy)), 50, TimeUnit.MILLISECONDS);
-			return;
-		}
-		try {
-			handleExit(worker);
-			assignLead();
-			startWaitingForks();
-		}
-		finally {
-			worker.exitHandled().complete(null);
-		}
+	/**
+	 * After a worker has exited: move the lead if it held it, and fork the waiting workers
+	 * there is now room for.
+	 */
+	void workersChanged() {
+		assignLead();
+		startWaitingForks();
 	}
 
-	private boolean mayBeCtrlC(ManagedWorker worker) {
-		return !this.stopping && !worker.exitedAfterDisconnect()
-				&& worker.javaProcess().exitValue() == 128 + 2 && !JvmLaunch.isWindows();
-	}
-
-	private void handleExit(ManagedWorker worker) {
-		if (this.stopping) {
-			// The cluster's own shutdown: every exit now is planned, whoever signalled the worker
-			worker.markExitedAfterDisconnect();
-		}
-		channelClosed(worker);
-		worker.advance(WorkerState.DEAD);
+	/**
+	 * Stop tracking a worker whose process has ended.
+	 */
+	void forget(ManagedWorker worker) {
 		this.workers.remove(worker.id());
-		int code = worker.javaProcess().exitValue();
-		String signal = signalName(code);
-		this.counters.exited(worker.exitedAfterDisconnect(), code, signal);
 		this.badStatsLogged.remove(worker.id());
-		publish(new WorkerExitEvent(worker, code, signal, worker.exitedAfterDisconnect(), worker.killedBecause()));
-		if (this.replacements.exited(worker, code)) {
-			return;
-		}
-		if (!this.stopping && !worker.exitedAfterDisconnect() && this.restarts.replaces(code)) {
-			long delay = this.restarts.exitedUnexpectedly(worker, code, signal);
-			if (delay >= 0) {
-				replaceAfter(worker.slot(), delay);
-			}
-		}
-		else if (!this.stopping) {
-			logger.info(worker + " exited with code " + code + ((signal != null) ? " (" + signal + ")" : "")
-					+ (worker.exitedAfterDisconnect() ? " after a disconnect" : "") + "; not replaced");
-		}
 	}
 
 	/**
-	 * Once a worker has been ready for the stable period, its slot's backoff starts again
-	 * from the beginning.
+	 * Queue a fork into the slot, to start when the start-up waves have room.
 	 */
-	private void backoffStartsOverWhenStable(ManagedWorker worker) {
-		this.loop.schedule(() -> later(() -> {
-			if (this.workers.get(worker.id()) == worker && !worker.isLeaving()) {
-				this.restarts.stable(worker.slot());
-			}
-		}), this.properties.getRestart().getStablePeriod().toMillis(), TimeUnit.MILLISECONDS);
-	}
-
-	/**
-	 * Fork a replacement into the slot once the backoff is over, in the start-up waves: many
-	 * slots crashing at once restart a few at a time too.
-	 */
-	private void replaceAfter(int slot, long delayMillis) {
-		this.loop.schedule(() -> later(() -> {
-			// No longer pending if the cluster was scaled down meanwhile
-			if (this.restarts.takePending(slot) && !this.stopping) {
-				this.startups.add(slot, true);
-				startWaitingForks();
-			}
-		}), delayMillis, TimeUnit.MILLISECONDS);
-	}
-
-	static String signalName(int exitCode) {
-		if (JvmLaunch.isWindows() || exitCode <= 128 || exitCode > 128 + 31) {
-			return null;
-		}
-		return switch (exitCode - 128) {
-			case 1 -> "SIGHUP";
-			case 2 -> "SIGINT";
-			case 3 -> "SIGQUIT";
-			case 4 -> "SIGILL";
-			case 6 -> "SIGABRT";
-			case 8 -> "SIGFPE";
-			case 9 -> "SIGKILL";
-			case 11 -> "SIGSEGV";
-			case 13 -> "SIGPIPE";
-			case 14 -> "SIGALRM";
-			case 15 -> "SIGTERM";
-			default -> "signal " + (exitCode - 128);
-		};
+	void queueFork(int slot, boolean restart) {
+		this.startups.add(slot, restart);
+		startWaitingForks();
 	}
 
 	/**
 	 * Run on the event loop without waiting. A task that fails is logged: the executor would
 	 * otherwise keep the exception in a future nobody reads.
 	 */
-	private void later(Runnable task) {
+	void later(Runnable task) {
 		try {
 			this.loop.execute(() -> {
 				try {

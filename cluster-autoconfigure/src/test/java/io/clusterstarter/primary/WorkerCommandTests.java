@@ -207,10 +207,10 @@ class WorkerCommandTests {
 
 	@Test
 	void signalIsInferredFromTheExitCode() {
-		assertThat(PrimaryCluster.signalName(137)).isEqualTo("SIGKILL");
-		assertThat(PrimaryCluster.signalName(143)).isEqualTo("SIGTERM");
-		assertThat(PrimaryCluster.signalName(1)).isNull();
-		assertThat(PrimaryCluster.signalName(0)).isNull();
+		assertThat(WorkerExits.signalName(137)).isEqualTo("SIGKILL");
+		assertThat(WorkerExits.signalName(143)).isEqualTo("SIGTERM");
+		assertThat(WorkerExits.signalName(1)).isNull();
+		assertThat(WorkerExits.signalName(0)).isNull();
 	}
 
 	private List<String> command(JvmLaunch launch, ClusterSettings settings, int id) throws IOException {
