@@ -2,6 +2,10 @@
 # Source it from a script that has cd'ed to the repository root.
 
 JAR=${JAR:-sample-app/target/sample-app.jar}
+# The JVM under test: JAVA_HOME's when set, else java on the PATH
+JAVA=${JAVA:-${JAVA_HOME:+$JAVA_HOME/bin/}java}
+# Worker images made during a benchmark go here, removed at exit, not into the user's cache
+BENCH_TMP=$(mktemp -d /tmp/bench-XXXXXX)
 
 # Install the named tools with apt-get when any is missing.
 require_tools() {
@@ -28,13 +32,14 @@ stop_server() {
 	fi
 }
 kill_server() { [[ -n $server ]] && kill -9 $server $(descendants "$server") 2>/dev/null || true; }
-trap kill_server EXIT
+trap 'kill_server; rm -rf "$BENCH_TMP"' EXIT
 
 # $1: label (names the log file); $2: port; $3: workers to wait for (0 for a plain JVM);
 # remaining: arguments for the application. Sets $server to the pid.
 start_server() {
 	local label=$1 port=$2 workers=$3; shift 3
-	java -jar "$JAR" --server.port="$port" "$@" >"/tmp/bench-$label.log" 2>&1 &
+	"$JAVA" -jar "$JAR" --server.port="$port" --cluster.image.directory="$BENCH_TMP/images" "$@" \
+		>"/tmp/bench-$label.log" 2>&1 &
 	server=$!
 	local end=$((SECONDS + 120))
 	until curl -sf -o /dev/null "http://127.0.0.1:$port/"; do

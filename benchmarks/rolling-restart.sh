@@ -43,7 +43,7 @@ require_tools wrk curl
 
 sysctl_file=/proc/sys/net/ipv4/tcp_migrate_req
 original=$(cat "$sysctl_file" 2>/dev/null || echo "")
-restore() { [[ -n $original && -w $sysctl_file ]] && echo "$original" >"$sysctl_file" || true; kill_server; }
+restore() { [[ -n $original && -w $sysctl_file ]] && echo "$original" >"$sysctl_file" || true; kill_server; rm -rf "$BENCH_TMP"; }
 trap restore EXIT
 
 # $1: tcp_migrate_req value. Prints one result line.

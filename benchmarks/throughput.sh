@@ -48,7 +48,7 @@ cand_port=$(free_port)
 start_server "$cand_label" "$cand_port" "$WORKERS" $cand_args
 cand_server=$server
 server=""
-trap 'kill -9 $base_server $cand_server $(descendants $base_server) $(descendants $cand_server) 2>/dev/null || true' EXIT
+trap 'kill -9 $base_server $cand_server $(descendants $base_server) $(descendants $cand_server) 2>/dev/null || true; rm -rf "$BENCH_TMP"' EXIT
 base_pids="$base_server $(descendants "$base_server")"
 cand_pids="$cand_server $(descendants "$cand_server")"
 

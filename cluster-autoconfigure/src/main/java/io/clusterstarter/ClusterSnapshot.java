@@ -43,10 +43,13 @@ public record ClusterSnapshot(Primary primary, Map<String, WorkerInfo> workers) 
 	 * @param settings the effective settings
 	 * @param counters what happened since the primary started
 	 * @param failedSlots slots whose workers exited too often and are no longer restarted
+	 * @param image the worker image
+	 * @param rss resident memory of the primary's process in bytes, or {@code null} when
+	 * unknown (off Linux)
 	 */
 	@JsonInclude(JsonInclude.Include.NON_NULL)
 	public record Primary(long pid, String startTime, String uptime, Integer port, String scheduling,
-			Settings settings, Counters counters, List<Integer> failedSlots) {
+			Settings settings, Counters counters, List<Integer> failedSlots, Image image, Long rss) {
 
 		public Primary {
 			failedSlots = (failedSlots != null) ? List.copyOf(failedSlots) : List.of();
@@ -59,7 +62,7 @@ public record ClusterSnapshot(Primary primary, Map<String, WorkerInfo> workers) 
 		 */
 		public Primary withSettings(Settings settings) {
 			return new Primary(this.pid, this.startTime, this.uptime, this.port, this.scheduling, settings,
-					this.counters, this.failedSlots);
+					this.counters, this.failedSlots, this.image, this.rss);
 		}
 
 	}
@@ -81,11 +84,15 @@ public record ClusterSnapshot(Primary primary, Map<String, WorkerInfo> workers) 
 	 * @param rollingRestartParallelism workers replaced at the same time in a rolling restart
 	 * @param startupConcurrency the most workers that start at the same time
 	 * @param recycle the limits that recycle a worker, or {@code null} when none is set
+	 * @param maxRamPercentage the heap limit new workers get, in percent of the memory
+	 * ({@code -XX:MaxRAMPercentage}), or {@code null} when memory is not shared or the JVM
+	 * options set the heap size themselves
 	 */
 	@JsonInclude(JsonInclude.Include.NON_NULL)
 	public record Settings(int workers, List<String> execArgv, List<String> args, Map<String, String> env,
 			boolean silent, boolean shareProcessors, String cpuAffinity, String shutdownTimeout, Restart restart,
-			String statsInterval, int rollingRestartParallelism, int startupConcurrency, Recycle recycle) {
+			String statsInterval, int rollingRestartParallelism, int startupConcurrency, Recycle recycle,
+			Double maxRamPercentage) {
 
 		/**
 		 * Return a copy with every environment value passed through {@code masker}.
@@ -100,7 +107,7 @@ public record ClusterSnapshot(Primary primary, Map<String, WorkerInfo> workers) 
 			this.env.forEach((name, value) -> masked.put(name, masker.apply(value)));
 			return new Settings(this.workers, this.execArgv, this.args, masked, this.silent, this.shareProcessors,
 					this.cpuAffinity, this.shutdownTimeout, this.restart, this.statsInterval,
-					this.rollingRestartParallelism, this.startupConcurrency, this.recycle);
+					this.rollingRestartParallelism, this.startupConcurrency, this.recycle, this.maxRamPercentage);
 		}
 
 	}
@@ -114,6 +121,19 @@ public record ClusterSnapshot(Primary primary, Map<String, WorkerInfo> workers) 
 	 */
 	@JsonInclude(JsonInclude.Include.NON_NULL)
 	public record Recycle(Long maxRequests, Long maxRequestsJitter, Long maxHeapAfterGc, Long maxRss) {
+	}
+
+	/**
+	 * The worker image.
+	 * @param state {@code off}, {@code preparing}, {@code ready} or {@code failed}
+	 * @param reason why it is off or failed, {@code null} otherwise
+	 * @param directory where it is kept, {@code null} when off
+	 * @param jvm the JVM it is made for, {@code null} when off
+	 * @param cache the class-data cache, {@code cds-archive} or {@code aot-cache}, when ready
+	 * @param size the cache's size in bytes, when ready
+	 */
+	@JsonInclude(JsonInclude.Include.NON_NULL)
+	public record Image(String state, String reason, String directory, String jvm, String cache, Long size) {
 	}
 
 	/**
@@ -150,11 +170,17 @@ public record ClusterSnapshot(Primary primary, Map<String, WorkerInfo> workers) 
 	 * @param exitedAfterDisconnect whether the worker is leaving because of a disconnect
 	 * @param logFile the worker's own log file, or {@code null} when the application does not
 	 * log to a file
+	 * @param fromImage whether the worker started from the worker image: launched with it, and
+	 * its JVM mapped the image's class-data cache ({@code /proc/<pid>/maps}); {@code null}
+	 * until the worker serves
+	 * @param startup how long the worker took from its fork until it served, or {@code null}
+	 * before that
 	 * @param report the worker's latest figures, or {@code null} before its first report
 	 */
 	@JsonInclude(JsonInclude.Include.NON_NULL)
 	public record WorkerInfo(int id, int slot, long pid, String state, boolean ready, boolean lead, String startTime,
-			String uptime, boolean exitedAfterDisconnect, String logFile, Report report) {
+			String uptime, boolean exitedAfterDisconnect, String logFile, Boolean fromImage, String startup,
+			Report report) {
 	}
 
 	/**
@@ -172,10 +198,14 @@ public record ClusterSnapshot(Primary primary, Map<String, WorkerInfo> workers) 
 	 * @param requests HTTP requests, {@code null} when stale or without a web server
 	 * @param rss resident memory of the worker's process in bytes, {@code null} when stale or
 	 * unknown (off Linux)
+	 * @param pss proportional memory of the worker's process in bytes: its private pages plus
+	 * its share of the pages it shares with other processes (the image's cache, the JVM's
+	 * libraries), so that the workers' figures add up to what they cost together; {@code null}
+	 * when stale or unknown
 	 */
 	@JsonInclude(JsonInclude.Include.NON_NULL)
 	public record Report(String time, String age, boolean stale, Heap heap, Double processCpuLoad, Integer threads,
-			String gcPause, Requests requests, Long rss) {
+			String gcPause, Requests requests, Long rss, Long pss) {
 	}
 
 	/**

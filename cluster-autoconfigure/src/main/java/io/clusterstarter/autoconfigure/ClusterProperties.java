@@ -1,5 +1,6 @@
 package io.clusterstarter.autoconfigure;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -68,6 +69,14 @@ public class ClusterProperties {
 	private boolean shareProcessors = true;
 
 	/**
+	 * Whether each worker JVM whose options set no heap size (-Xmx, -XX:MaxHeapSize,
+	 * -XX:MaxRAMPercentage, -XX:MaxRAMFraction, -XX:MaxRAM) gets its share of the memory:
+	 * -XX:MaxRAMPercentage of 50 divided by the number of workers, at most the JVM's own
+	 * default of 25. Without it every worker may grow its heap to a quarter of the memory.
+	 */
+	private boolean shareMemory = true;
+
+	/**
 	 * How worker JVMs are placed on processors. 'spread' pins each worker to its own share of the
 	 * processors the primary may use (Linux, with taskset), which suits a host dedicated to the
 	 * cluster.
@@ -108,6 +117,8 @@ public class ClusterProperties {
 	private final RollingRestart rollingRestart = new RollingRestart();
 
 	private final Recycle recycle = new Recycle();
+
+	private final Image image = new Image();
 
 	public boolean isEnabled() {
 		return this.enabled;
@@ -230,6 +241,18 @@ public class ClusterProperties {
 		return this.rollingRestart;
 	}
 
+	public Image getImage() {
+		return this.image;
+	}
+
+	public boolean isShareMemory() {
+		return this.shareMemory;
+	}
+
+	public void setShareMemory(boolean shareMemory) {
+		this.shareMemory = shareMemory;
+	}
+
 	public Recycle getRecycle() {
 		return this.recycle;
 	}
@@ -320,6 +343,13 @@ public class ClusterProperties {
 					"the number of workers replaced at the same time, such as 1");
 		}
 		validateRecycle();
+		requirePositive("cluster.image.training-timeout", this.image.trainingTimeout);
+		for (String argument : this.image.trainingArgs) {
+			if (argument == null || argument.isBlank()) {
+				throw invalid("cluster.image.training-args", argument, "holds an empty argument",
+						"program arguments such as --spring.profiles.active=training");
+			}
+		}
 		for (String key : this.env.keySet()) {
 			if (key.isEmpty() || key.indexOf('=') >= 0 || key.indexOf('\0') >= 0) {
 				throw invalid("cluster.env", key, "is not a valid environment variable name",
@@ -750,6 +780,75 @@ public class ClusterProperties {
 
 		public void setMaxRss(DataSize maxRss) {
 			this.maxRss = maxRss;
+		}
+
+	}
+
+	/**
+	 * The worker image: the primary extracts an executable jar once (Spring Boot's
+	 * {@code -Djarmode=tools extract} layout) and prepares a class-data cache for it with a
+	 * training run (CDS on Java 17 to 24, the AOT cache on Java 25 and later), in the background
+	 * after the cluster is up; every worker forked after that starts from the image.
+	 */
+	public static class Image {
+
+		/**
+		 * Whether workers start from a prepared image once it is ready.
+		 */
+		private boolean enabled = true;
+
+		/**
+		 * Where images are kept, one directory per application and image, created readable by
+		 * the current user only. Defaults to 'cluster-spring-boot/images' in the user's cache
+		 * directory ($XDG_CACHE_HOME, else ~/.cache), or in the temporary directory when there is
+		 * no writable home.
+		 */
+		private Path directory;
+
+		/**
+		 * Time the training run may take (one start of the application up to the refresh of
+		 * its context, with the class-data dump). A run that takes longer is killed, and the
+		 * cluster goes on without the image.
+		 */
+		private Duration trainingTimeout = Duration.ofMinutes(5);
+
+		/**
+		 * Program arguments for the training run, after the workers' own, such as
+		 * --spring.profiles.active=training to switch off start-up side effects (migrations,
+		 * outgoing connections) that every bean's creation would otherwise cause once more.
+		 */
+		private List<String> trainingArgs = new ArrayList<>();
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public Path getDirectory() {
+			return this.directory;
+		}
+
+		public void setDirectory(Path directory) {
+			this.directory = directory;
+		}
+
+		public Duration getTrainingTimeout() {
+			return this.trainingTimeout;
+		}
+
+		public void setTrainingTimeout(Duration trainingTimeout) {
+			this.trainingTimeout = trainingTimeout;
+		}
+
+		public List<String> getTrainingArgs() {
+			return this.trainingArgs;
+		}
+
+		public void setTrainingArgs(List<String> trainingArgs) {
+			this.trainingArgs = trainingArgs;
 		}
 
 	}

@@ -83,10 +83,12 @@ public sealed interface IpcMessage {
 	 * before the first one
 	 * @param rss resident memory of the worker's process in bytes, or {@code null} where the
 	 * platform does not tell
+	 * @param pss proportional memory of the worker's process in bytes (Linux's
+	 * {@code smaps_rollup}), or {@code null} where the platform does not tell
 	 */
 	record Stats(long heapUsed, long heapCommitted, long heapMax, double processCpuLoad, int threads,
 			long gcPauseMillis, Long requestsServed, Long requestsInFlight, Long heapAfterGc,
-			Long rss) implements IpcMessage {
+			Long rss, Long pss) implements IpcMessage {
 
 		/**
 		 * Whether the figures are plausible: a worker that sends nonsense is ignored rather
@@ -98,7 +100,8 @@ public sealed interface IpcMessage {
 					&& this.gcPauseMillis >= 0 && !Double.isNaN(this.processCpuLoad) && this.processCpuLoad <= 1
 					&& (this.requestsServed == null || this.requestsServed >= 0)
 					&& (this.requestsInFlight == null || this.requestsInFlight >= 0)
-					&& (this.heapAfterGc == null || this.heapAfterGc >= 0) && (this.rss == null || this.rss >= 0);
+					&& (this.heapAfterGc == null || this.heapAfterGc >= 0) && (this.rss == null || this.rss >= 0)
+					&& (this.pss == null || this.pss >= 0);
 		}
 
 	}

@@ -1,10 +1,12 @@
 package io.clusterstarter.launch;
 
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.clusterstarter.autoconfigure.ClusterProperties;
 import io.clusterstarter.primary.PrimaryRunner;
+import io.clusterstarter.worker.WorkerEnvironment;
 import io.clusterstarter.worker.WorkerLifecycle;
 import io.clusterstarter.worker.WorkerPropertySource;
 import io.clusterstarter.worker.WorkerRuntime;
@@ -85,10 +87,33 @@ public class ClusterRunListener implements SpringApplicationRunListener, Ordered
 		String reason = TakeoverPolicy.reasonToRunPlainly();
 		if (reason != null) {
 			logger.info("Running without clustering: " + reason);
+			endWithPrimary(System.getenv(WorkerEnvironment.TRAINING_PRIMARY_PID));
 			return;
 		}
 		int status = new PrimaryRunner(this.application, this.args, environment, properties).run();
 		System.exit(status);
+	}
+
+	/**
+	 * A worker image's training run ends when the primary that started it does, even one killed
+	 * with SIGKILL: it is not a worker, so no channel to the primary tells it.
+	 */
+	private static void endWithPrimary(String primaryPid) {
+		if (primaryPid == null) {
+			return;
+		}
+		try {
+			ProcessHandle.of(Long.parseLong(primaryPid))
+				.map(ProcessHandle::onExit)
+				.orElse(CompletableFuture.completedFuture(null))
+				.thenRun(() -> {
+					logger.warn("The cluster primary (pid " + primaryPid + ") has exited; ending this training run");
+					Runtime.getRuntime().halt(1);
+				});
+		}
+		catch (NumberFormatException ex) {
+			logger.debug("Ignored a malformed " + WorkerEnvironment.TRAINING_PRIMARY_PID + ": " + primaryPid);
+		}
 	}
 
 	@Override

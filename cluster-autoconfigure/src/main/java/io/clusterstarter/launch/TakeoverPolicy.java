@@ -32,7 +32,7 @@ final class TakeoverPolicy {
 			return "this is a native image, which cannot be forked as a JVM";
 		}
 		if (System.getProperty("spring.context.exit") != null || isCdsTrainingRun()) {
-			return "this is a CDS training run";
+			return "this is a CDS or AOT cache training run";
 		}
 		if (isDevToolsRestart()) {
 			return "DevTools' restarter runs the application; set spring.devtools.restart.enabled=false to cluster it";
@@ -47,7 +47,8 @@ final class TakeoverPolicy {
 		return ManagementFactory.getRuntimeMXBean()
 			.getInputArguments()
 			.stream()
-			.anyMatch((argument) -> argument.startsWith("-XX:ArchiveClassesAtExit"));
+			.anyMatch((argument) -> argument.startsWith("-XX:ArchiveClassesAtExit")
+					|| argument.startsWith("-XX:AOTCacheOutput") || argument.equals("-XX:AOTMode=record"));
 	}
 
 	private static boolean isDevToolsRestart() {

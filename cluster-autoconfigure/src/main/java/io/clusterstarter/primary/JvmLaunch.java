@@ -2,6 +2,7 @@ package io.clusterstarter.primary;
 
 import java.io.File;
 import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
@@ -84,6 +85,17 @@ public record JvmLaunch(String javaExecutable, List<String> inputArguments, Map<
 			.map((entry) -> (entry.equals("*") || entry.endsWith(File.separator + "*"))
 					? Path.of(absolute(entry.substring(0, entry.length() - 1)), "*").toString() : absolute(entry))
 			.collect(Collectors.joining(File.pathSeparator));
+	}
+
+	/**
+	 * Return whether a command is on the {@code PATH}, such as {@code taskset} or {@code nice}.
+	 * @param command the command
+	 * @return whether an executable of that name is found
+	 */
+	static boolean isOnPath(String command) {
+		String path = System.getenv("PATH");
+		return path != null && Arrays.stream(path.split(File.pathSeparator))
+			.anyMatch((directory) -> !directory.isEmpty() && Files.isExecutable(Path.of(directory, command)));
 	}
 
 	static boolean isWindows() {

@@ -202,4 +202,17 @@ final class JvmOptions {
 		return options.stream().anyMatch((option) -> option.startsWith("-XX:ActiveProcessorCount="));
 	}
 
+	/**
+	 * Return whether the options already limit the heap, so that the worker's memory share
+	 * must not be added.
+	 * @param options the options
+	 * @return whether a maximum heap size or share of the memory is set
+	 */
+	static boolean setsHeapSize(List<String> options) {
+		return options.stream()
+			.anyMatch((option) -> option.startsWith("-Xmx") || option.startsWith("-XX:MaxHeapSize=")
+					|| option.startsWith("-XX:MaxRAMPercentage=") || option.startsWith("-XX:MaxRAMFraction=")
+					|| option.startsWith("-XX:MaxRAM="));
+	}
+
 }

@@ -1,6 +1,7 @@
 package io.clusterstarter.primary;
 
 import java.io.IOException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -8,6 +9,7 @@ import java.util.concurrent.CompletableFuture;
 
 import io.clusterstarter.Worker;
 import io.clusterstarter.WorkerState;
+import io.clusterstarter.image.ImageLaunch;
 import io.clusterstarter.ipc.IpcConnection;
 import io.clusterstarter.ipc.IpcMessage;
 import io.clusterstarter.ipc.MessageCodec;
@@ -59,6 +61,15 @@ final class ManagedWorker implements Worker {
 	/** The worker's own log file, or {@code null} when the application logs to no file. */
 	private final String logFile;
 
+	/** The worker image it was launched from, or {@code null}. */
+	private final ImageLaunch image;
+
+	/** How long it took from fork to serving, once it serves. */
+	private volatile Duration startup;
+
+	/** Whether its JVM mapped the image's cache, once it serves. */
+	private volatile Boolean fromImage;
+
 	/** Requests after which the worker is recycled, jitter included; 0 for no limit. */
 	private final long requestLimit;
 
@@ -73,8 +84,9 @@ final class ManagedWorker implements Worker {
 	private final Object outboxLock = new Object();
 
 	ManagedWorker(int id, int slot, String token, Process process, MessageCodec codec, PrimaryCluster cluster,
-			long requestLimit, String logFile) {
+			long requestLimit, String logFile, ImageLaunch image) {
 		this.id = id;
+		this.image = image;
 		this.logFile = logFile;
 		this.requestLimit = requestLimit;
 		this.slot = slot;
@@ -214,6 +226,28 @@ final class ManagedWorker implements Worker {
 
 	String logFile() {
 		return this.logFile;
+	}
+
+	ImageLaunch image() {
+		return this.image;
+	}
+
+	/**
+	 * Note that the worker serves now.
+	 * @param startup how long it took since its fork
+	 * @param fromImage whether its JVM mapped the image's cache
+	 */
+	void started(Duration startup, boolean fromImage) {
+		this.startup = startup;
+		this.fromImage = fromImage;
+	}
+
+	Duration startup() {
+		return this.startup;
+	}
+
+	Boolean fromImage() {
+		return this.fromImage;
 	}
 
 	long requestLimit() {

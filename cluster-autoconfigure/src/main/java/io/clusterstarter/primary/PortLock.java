@@ -6,15 +6,13 @@ import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.nio.file.attribute.UserPrincipal;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+
+import io.clusterstarter.image.PrivateDirectory;
 
 /**
  * Makes "one cluster per port" atomic. Every primary of this user takes an exclusive lock on a
@@ -59,7 +57,7 @@ final class PortLock implements AutoCloseable {
 	 * @throws IOException if the lock file cannot be created, or the directory is not this user's
 	 */
 	static PortLock tryAcquire(Path directory, int port) throws IOException {
-		createPrivateDirectory(directory);
+		PrivateDirectory.ensure(directory);
 		Path file = file(directory, port);
 		if (!held.add(file)) {
 			return null;
@@ -73,7 +71,6 @@ final class PortLock implements AutoCloseable {
 			throw ex;
 		}
 		try {
-			checkOwner(directory, file);
 			FileLock lock = tryLock(channel);
 			if (lock == null) {
 				channel.close();
@@ -145,35 +142,6 @@ final class PortLock implements AutoCloseable {
 
 	private static Path file(Path directory, int port) {
 		return directory.toAbsolutePath().resolve("port-" + port + ".lock");
-	}
-
-	private static void createPrivateDirectory(Path directory) throws IOException {
-		try {
-			Files.createDirectory(directory,
-					PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-		}
-		catch (FileAlreadyExistsException ex) {
-			// Made by another primary of this user; its owner is checked once a file is in it
-		}
-		catch (UnsupportedOperationException ex) {
-			Files.createDirectories(directory);
-		}
-	}
-
-	/**
-	 * A directory that another user made (in a shared temporary directory) could let that user
-	 * remove the locks: refuse it.
-	 */
-	private static void checkOwner(Path directory, Path file) throws IOException {
-		if (Files.isSymbolicLink(directory) || !Files.isDirectory(directory)) {
-			throw new IOException(directory + " is not a directory");
-		}
-		UserPrincipal owner = Files.getOwner(directory, LinkOption.NOFOLLOW_LINKS);
-		UserPrincipal self = Files.getOwner(file);
-		if (!owner.equals(self)) {
-			throw new IOException(directory + " belongs to " + owner.getName() + ", not to " + self.getName()
-					+ "; remove it");
-		}
 	}
 
 	/**

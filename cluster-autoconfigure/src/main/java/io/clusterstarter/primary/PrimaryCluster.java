@@ -1,7 +1,6 @@
 package io.clusterstarter.primary;
 
 import java.io.IOException;
-import java.lang.ProcessBuilder.Redirect;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -34,6 +33,7 @@ import io.clusterstarter.Cluster;
 import io.clusterstarter.ClusterMessage;
 import io.clusterstarter.ClusterSettings;
 import io.clusterstarter.ClusterSnapshot;
+import io.clusterstarter.ProcessMemory;
 import io.clusterstarter.CurrentWorker;
 import io.clusterstarter.Worker;
 import io.clusterstarter.WorkerState;
@@ -44,11 +44,12 @@ import io.clusterstarter.event.WorkerForkEvent;
 import io.clusterstarter.event.WorkerListeningEvent;
 import io.clusterstarter.event.WorkerMessageEvent;
 import io.clusterstarter.event.WorkerOnlineEvent;
+import io.clusterstarter.image.ImageLaunch;
+import io.clusterstarter.image.WorkerImages;
 import io.clusterstarter.ipc.IpcConnection;
 import io.clusterstarter.ipc.IpcMessage;
 import io.clusterstarter.ipc.IpcServer;
 import io.clusterstarter.ipc.MessageCodec;
-import io.clusterstarter.worker.WorkerEnvironment;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
@@ -94,6 +95,12 @@ public class PrimaryCluster implements Cluster, IpcServer.Authenticator {
 
 	/** Decides what follows each worker's exit. */
 	private final WorkerExits exits;
+
+	/** Starts the worker JVMs and the image's training run. */
+	private final WorkerProcesses processes;
+
+	/** The image workers start from once it is ready. */
+	private final WorkerImages images;
 
 	/** Answers what workers ask of the primary; loop only. */
 	private final WorkerRequests requests;
@@ -159,6 +166,8 @@ public class PrimaryCluster implements Cluster, IpcServer.Authenticator {
 		this.loop = executor;
 		this.hangs = new HangDetector(this, properties, executor, options.port() != null);
 		this.exits = new WorkerExits(this, properties, this.restarts, this.counters, executor);
+		this.processes = new WorkerProcesses(launch, options, properties, this, this.settings);
+		this.images = this.processes.images();
 	}
 
 	/**
@@ -312,14 +321,14 @@ public class PrimaryCluster implements Cluster, IpcServer.Authenticator {
 					new ClusterSnapshot.WorkerInfo(id, worker.slot(), worker.pid(), worker.state().displayName(),
 							worker.isReady(), this.lead.isLead(worker), worker.startTime().toString(),
 							Duration.between(worker.startTime(), now).toString(), worker.exitedAfterDisconnect(),
-							worker.logFile(),
-							report(worker, now))));
+							worker.logFile(), worker.fromImage(),
+							(worker.startup() != null) ? worker.startup().toString() : null, report(worker, now))));
 			ClusterSnapshot.Primary primary = new ClusterSnapshot.Primary(ProcessHandle.current().pid(),
 					this.options.jvmStartTime().toString(), Duration.between(this.options.jvmStartTime(), now).toString(),
 					this.options.port(), (this.options.port() != null) ? "reuseport" : "none", effectiveSettings(),
 					new ClusterSnapshot.Counters(this.counters.forks.sum(), this.counters.totalExits(),
 							this.counters.restarts.sum(), this.counters.recycles.sum()),
-					this.restarts.failedSlots());
+					this.restarts.failedSlots(), this.images.snapshot(), ProcessMemory.resident(ProcessMemory.SELF));
 			return new ClusterSnapshot(primary, infos);
 		});
 	}
@@ -336,7 +345,24 @@ public class PrimaryCluster implements Cluster, IpcServer.Authenticator {
 						restart.getInitialBackoff().toString(), restart.getMaxBackoff().toString(),
 						restart.getMultiplier()),
 				stats.isEnabled() ? stats.getInterval().toString() : null,
-				this.properties.getRollingRestart().getParallelism(), this.startups.concurrency(), recycleLimits());
+				this.properties.getRollingRestart().getParallelism(), this.startups.concurrency(), recycleLimits(),
+				maxRamPercentage());
+	}
+
+	private Double maxRamPercentage() {
+		double share = this.options.maxRamPercentagePerWorker(this.target);
+		List<String> options = new ArrayList<>(this.launch.inputArguments());
+		if (this.settings.execArgv() != null) {
+			options.addAll(this.settings.execArgv());
+		}
+		return (share > 0 && !JvmOptions.setsHeapSize(options)) ? share : null;
+	}
+
+	/**
+	 * Where the IPC server keeps its files, and worker argfiles go.
+	 */
+	Path ipcDirectory() {
+		return this.ipc.directory();
 	}
 
 	private ClusterSnapshot.Recycle recycleLimits() {
@@ -364,14 +390,14 @@ public class PrimaryCluster implements Cluster, IpcServer.Authenticator {
 		Duration staleAfter = this.properties.getStats().getInterval().multipliedBy(2).plusSeconds(1);
 		if (age.compareTo(staleAfter) > 0) {
 			return new ClusterSnapshot.Report(time.toString(), age.toString(), true, null, null, null, null, null,
-					null);
+					null, null);
 		}
 		ClusterSnapshot.Requests requests = (stats.requestsServed() != null && stats.requestsInFlight() != null)
 				? new ClusterSnapshot.Requests(stats.requestsServed(), stats.requestsInFlight()) : null;
 		return new ClusterSnapshot.Report(time.toString(), age.toString(), false,
 				new ClusterSnapshot.Heap(stats.heapUsed(), stats.heapCommitted(), stats.heapMax(), stats.heapAfterGc()),
 				(stats.processCpuLoad() >= 0) ? stats.processCpuLoad() : null, stats.threads(),
-				Duration.ofMillis(stats.gcPauseMillis()).toString(), requests, stats.rss());
+				Duration.ofMillis(stats.gcPauseMillis()).toString(), requests, stats.rss(), stats.pss());
 	}
 
 	/**
@@ -405,6 +431,10 @@ public class PrimaryCluster implements Cluster, IpcServer.Authenticator {
 
 	Replacements replacements() {
 		return this.replacements;
+	}
+
+	WorkerImages images() {
+		return this.images;
 	}
 
 	boolean isStopping() {
@@ -502,6 +532,7 @@ public class PrimaryCluster implements Cluster, IpcServer.Authenticator {
 		if (this.ipc != null) {
 			this.ipc.close();
 		}
+		this.images.close();
 		return killed;
 	}
 
@@ -511,6 +542,7 @@ public class PrimaryCluster implements Cluster, IpcServer.Authenticator {
 	 */
 	public void killAll() {
 		this.stopping = true;
+		this.images.close();
 		this.workers.values().forEach((worker) -> killTree(worker.javaProcess().toHandle()));
 		if (this.ipc != null) {
 			this.ipc.close();
@@ -540,61 +572,20 @@ public class PrimaryCluster implements Cluster, IpcServer.Authenticator {
 		}
 		int id = this.ids.incrementAndGet();
 		String token = newToken();
-		ClusterSettings current = this.settings;
-		Map<String, String> env = new LinkedHashMap<>();
-		if (current.env() != null) {
-			env.putAll(current.env());
-		}
-		env.putAll(forkEnv);
-		env.put(WorkerEnvironment.WORKER_ID, String.valueOf(id));
-		env.put(WorkerEnvironment.WORKER_SLOT, String.valueOf(slot));
-		env.put(WorkerEnvironment.PRIMARY_PID, String.valueOf(ProcessHandle.current().pid()));
-		env.put(WorkerEnvironment.IPC_SOCKET, this.ipc.socketPath().toString());
-		env.put(WorkerEnvironment.WORKER_TOKEN, token);
-		env.put(WorkerEnvironment.MAX_MESSAGE_SIZE, String.valueOf(this.codec.maxMessageSize()));
-		env.put(WorkerEnvironment.HEARTBEAT_INTERVAL,
-				String.valueOf(this.properties.getHeartbeat().getInterval().toMillis()));
-		if (this.options.port() != null) {
-			env.put(WorkerEnvironment.SERVER_PORT, String.valueOf(this.options.port()));
-		}
-		if (this.options.managementPort() != null) {
-			env.put(WorkerEnvironment.MANAGEMENT_PORT, String.valueOf(this.options.managementPort()));
-		}
-		// Named by id, as the console prefix and the endpoint name the worker: a replacement
-		// never writes into the file of the worker it replaces, even while both run
-		String logFile = (this.options.logFile() != null) ? workerLogFile(this.options.logFile(), id) : null;
-		if (logFile != null) {
-			env.put(WorkerEnvironment.LOG_FILE, logFile);
-		}
-		Process process;
+		WorkerProcesses.Started started;
 		try {
-			// Sized for the current target: after scaling, new forks get the new share
-			String cpus = (this.options.affinity() != null) ? this.options.affinity().forSlot(slot, this.target) : null;
-			WorkerCommand command = WorkerCommand.create(this.launch, current, id,
-					this.options.processorsPerWorker(this.target), cpus, env, this.ipc.directory());
-			ProcessBuilder builder = new ProcessBuilder(command.command());
-			builder.environment().putAll(command.environment());
-			if (command.workingDirectory() != null) {
-				builder.directory(command.workingDirectory().toFile());
-			}
-			builder.redirectInput(Redirect.INHERIT);
-			if (current.isSilent()) {
-				builder.redirectOutput(Redirect.DISCARD).redirectError(Redirect.DISCARD);
-			}
-			process = builder.start();
+			started = this.processes.start(id, slot, token, forkEnv, this.ipc, this.codec.maxMessageSize());
 		}
 		catch (IOException ex) {
 			throw new IllegalStateException("Could not fork worker " + id + ": " + ex.getMessage(), ex);
 		}
-		if (!current.isSilent()) {
-			OutputRelay.start(process.getInputStream(), System.out, id);
-			OutputRelay.start(process.getErrorStream(), System.err, id);
-		}
+		Process process = started.process();
 		ClusterProperties.Recycle recycle = this.properties.getRecycle();
 		// Jitter spreads the recycles of workers started together
 		long jitter = ThreadLocalRandom.current().nextLong(recycle.getMaxRequestsJitter() + 1);
 		long requestLimit = (recycle.getMaxRequests() > 0) ? recycle.getMaxRequests() + jitter : 0;
-		ManagedWorker worker = new ManagedWorker(id, slot, token, process, this.codec, this, requestLimit, logFile);
+		ManagedWorker worker = new ManagedWorker(id, slot, token, process, this.codec, this, requestLimit,
+				started.logFile(), started.image());
 		this.workers.put(id, worker);
 		this.counters.forks.increment();
 		logger.debug("Forked " + worker + " in slot " + slot);
@@ -614,21 +605,6 @@ public class PrimaryCluster implements Cluster, IpcServer.Authenticator {
 		catch (RuntimeException ex) {
 			logger.error("A listener failed on " + event.getClass().getSimpleName(), ex);
 		}
-	}
-
-	/**
-	 * The log file of a worker: {@code logs/app.log} becomes {@code logs/app-worker-7.log} for
-	 * worker 7, absolute, so that a worker started in another working directory writes beside
-	 * the primary's file.
-	 */
-	static String workerLogFile(String logFile, int id) {
-		Path path = Path.of(logFile).toAbsolutePath();
-		String name = path.getFileName().toString();
-		int dot = name.lastIndexOf('.');
-		String workerName = (dot > 0) ? name.substring(0, dot) + "-worker-" + id + name.substring(dot)
-				: name + "-worker-" + id;
-		Path parent = path.getParent();
-		return (parent != null) ? parent.resolve(workerName).toString() : workerName;
 	}
 
 	/**
@@ -726,7 +702,7 @@ public class PrimaryCluster implements Cluster, IpcServer.Authenticator {
 		if (message instanceof IpcMessage.Listening listening) {
 			if (listening.namespace() == null && worker.state().compareTo(WorkerState.LISTENING) < 0) {
 				worker.advance(WorkerState.LISTENING);
-				this.counters.started(Duration.between(worker.startTime(), Instant.now()));
+				started(worker);
 			}
 			this.replacements.progress(worker);
 			publish(
@@ -736,7 +712,7 @@ public class PrimaryCluster implements Cluster, IpcServer.Authenticator {
 		}
 		else if (message instanceof IpcMessage.Ready) {
 			if (this.options.port() == null && !worker.isReady()) {
-				this.counters.started(Duration.between(worker.startTime(), Instant.now()));
+				started(worker);
 			}
 			worker.markReady();
 			this.exits.backoffStartsOverWhenStable(worker);
@@ -780,6 +756,24 @@ public class PrimaryCluster implements Cluster, IpcServer.Authenticator {
 		}
 	}
 
+	/**
+	 * A worker serves for the first time: say how long it took, and whether its JVM really
+	 * started from the image, which the JVM would otherwise refuse silently.
+	 */
+	private void started(ManagedWorker worker) {
+		Duration startup = Duration.between(worker.startTime(), Instant.now());
+		this.counters.started(startup);
+		ImageLaunch image = worker.image();
+		boolean fromImage = image != null && ProcessMemory.maps(worker.pid(), image.cacheFile());
+		worker.started(startup, fromImage);
+		logger.info(String.format("%s %s in %.1f s%s", worker, (this.options.port() != null) ? "listening" : "ready",
+				startup.toMillis() / 1000.0,
+				(image == null) ? "" : fromImage ? ", from the image" : ", launched from the image but without its cache"));
+		if (image != null && !fromImage) {
+			this.images.refused(worker.toString(), image);
+		}
+	}
+
 	private void logSummaryWhenUp() {
 		if (this.summaryLogged) {
 			return;
@@ -792,6 +786,9 @@ public class PrimaryCluster implements Cluster, IpcServer.Authenticator {
 			logger.info(String.format("Cluster up: %d workers %s in %.1f seconds (primary pid %d)", up,
 					web ? "listening on port " + this.options.port() : "ready", seconds,
 					ProcessHandle.current().pid()));
+			// Only now: the first workers start without competing with the image's training run
+			this.images.prepareInBackground();
+			PrimaryFootprint.trim();
 		}
 	}
 

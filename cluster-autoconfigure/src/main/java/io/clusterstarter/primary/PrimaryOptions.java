@@ -15,10 +15,22 @@ import java.time.Instant;
  * the operating system
  * @param jvmStartTime when the primary JVM started, for the start-up summary
  * @param startupConcurrency the most workers that start at the same time
+ * @param shareMemory whether each worker's heap is limited to its share of the memory
  * @author cluster-spring-boot-starter
  */
 public record PrimaryOptions(int workers, Integer port, Integer managementPort, String logFile,
-		int processors, CpuAffinity affinity, Instant jvmStartTime, int startupConcurrency) {
+		int processors, CpuAffinity affinity, Instant jvmStartTime, int startupConcurrency,
+		boolean shareMemory) {
+
+	/**
+	 * The part of the memory that all workers' heaps together may take, in percent: the other
+	 * half stays for what each JVM needs beside its heap (metaspace, code, threads, collector),
+	 * the primary and the operating system.
+	 */
+	static final double HEAPS_PERCENTAGE = 50;
+
+	/** The JVM's own default heap limit, in percent of the memory, which no worker exceeds. */
+	static final double JVM_DEFAULT_PERCENTAGE = 25;
 
 	/**
 	 * Return the processor count each worker is given when the cluster keeps {@code workers}
@@ -28,6 +40,33 @@ public record PrimaryOptions(int workers, Integer port, Integer managementPort, 
 	 */
 	public int processorsPerWorker(int workers) {
 		return (this.processors > 0) ? Math.max(1, (this.processors + workers - 1) / workers) : 0;
+	}
+
+	/**
+	 * Return the heap limit each worker is given when the cluster keeps {@code workers} workers,
+	 * as {@code -XX:MaxRAMPercentage}: {@value #HEAPS_PERCENTAGE} % of the memory divided between
+	 * them, at most the JVM's default of {@value #JVM_DEFAULT_PERCENTAGE} %, rounded down to a
+	 * tenth; or 0 when memory is not shared. The JVM applies the percentage to the container's
+	 * memory limit when there is one.
+	 * @param workers the number of workers
+	 * @return the percentage, or 0
+	 */
+	public double maxRamPercentagePerWorker(int workers) {
+		if (!this.shareMemory) {
+			return 0;
+		}
+		double share = Math.min(JVM_DEFAULT_PERCENTAGE, HEAPS_PERCENTAGE / Math.max(1, workers));
+		return Math.max(0.1, Math.floor(share * 10) / 10);
+	}
+
+	/**
+	 * Return what a worker is given when the cluster keeps {@code workers} workers.
+	 * @param workers the number of workers
+	 * @param cpus the processors to pin it to, or {@code null}
+	 * @return the sizing
+	 */
+	public WorkerCommand.Sizing sizing(int workers, String cpus) {
+		return new WorkerCommand.Sizing(processorsPerWorker(workers), cpus, maxRamPercentagePerWorker(workers), false);
 	}
 
 }

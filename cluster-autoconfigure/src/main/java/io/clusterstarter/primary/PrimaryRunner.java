@@ -1,11 +1,8 @@
 package io.clusterstarter.primary;
 
-import java.io.File;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
@@ -115,7 +112,7 @@ public final class PrimaryRunner {
 			PrimaryOptions options = new PrimaryOptions(workers, port, managementPort,
 					this.environment.getProperty("logging.file.name"), shared, cpuAffinity(),
 					Instant.ofEpochMilli(ManagementFactory.getRuntimeMXBean().getStartTime()),
-					this.properties.resolveStartupConcurrency(processors));
+					this.properties.resolveStartupConcurrency(processors), this.properties.isShareMemory());
 			return runCluster(options);
 		}
 		finally {
@@ -151,18 +148,12 @@ public final class PrimaryRunner {
 			return null;
 		}
 		CpuAffinity affinity = CpuAffinity.ofCurrentProcess();
-		if (affinity == null || !isOnPath("taskset")) {
+		if (affinity == null || !JvmLaunch.isOnPath("taskset")) {
 			throw new ClusterConfigurationException(
 					"cluster.cpu-affinity=spread pins workers with Linux's taskset, which is not available here.",
 					"Install taskset (util-linux) or set 'cluster.cpu-affinity=none'.");
 		}
 		return affinity;
-	}
-
-	private static boolean isOnPath(String command) {
-		String path = System.getenv("PATH");
-		return path != null && Arrays.stream(path.split(File.pathSeparator))
-			.anyMatch((directory) -> Files.isExecutable(Path.of(directory, command)));
 	}
 
 	static void checkPlatform(String osName) {

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 
 import io.clusterstarter.ClusterSettings;
+import io.clusterstarter.image.ImageLaunch;
 
 /**
  * The command line and environment of one worker, rebuilt from the primary's {@link JvmLaunch}
@@ -17,7 +18,10 @@ import io.clusterstarter.ClusterSettings;
  * primary's JVM options plus {@code execArgv}, the same launch shape ({@code -jar}, {@code -cp …
  * Main}, {@code -m module/Main}), and the primary's program arguments plus {@code args}. Every
  * path the launch holds (class and module path, jar, agents) is made absolute, so the command
- * works in whatever working directory the worker starts in.
+ * works in whatever working directory the worker starts in. A worker image, when there is one,
+ * replaces the executable jar with its extracted one and adds the options that map its
+ * class-data cache: this is the one place that decides how a worker JVM is launched, the
+ * image's training run included.
  *
  * @param command the command line
  * @param environment variables to set over the primary's environment
@@ -37,16 +41,16 @@ public record WorkerCommand(List<String> command, Map<String, String> environmen
 	 * @param launch how the primary was launched
 	 * @param settings the cluster settings
 	 * @param workerId the worker id
-	 * @param processors the processor count to give the worker, or 0 to leave the JVM's own
-	 * @param cpus the processors to pin the worker to ({@code taskset} list), or {@code null}
+	 * @param sizing the processors and memory the worker is given
+	 * @param image the worker image to start from, or {@code null} to start as the primary did
 	 * @param env the environment for this worker (settings and per-fork variables merged, plus
 	 * the cluster's own variables)
 	 * @param argFileDirectory where to write an {@code @argfile} if one is needed
 	 * @return the command
 	 * @throws IOException if the argfile cannot be written
 	 */
-	public static WorkerCommand create(JvmLaunch launch, ClusterSettings settings, int workerId, int processors,
-			String cpus, Map<String, String> env, Path argFileDirectory) throws IOException {
+	public static WorkerCommand create(JvmLaunch launch, ClusterSettings settings, int workerId, Sizing sizing,
+			ImageLaunch image, Map<String, String> env, Path argFileDirectory) throws IOException {
 		List<String> arguments = new ArrayList<>();
 		for (String option : JvmOptions.commandLineOptions(launch.inputArguments(), launch.environment())) {
 			if (launch.mainModule() != null && option.startsWith("-Djdk.module.")) {
@@ -57,13 +61,25 @@ public record WorkerCommand(List<String> command, Map<String, String> environmen
 		if (settings.execArgv() != null) {
 			arguments.addAll(settings.execArgv());
 		}
-		if (processors > 0 && !JvmOptions.setsProcessorCount(arguments)) {
-			arguments.add("-XX:ActiveProcessorCount=" + processors);
+		// Checked against the options the JVM will see, those from its variables included
+		List<String> seen = new ArrayList<>(launch.inputArguments());
+		seen.addAll(arguments);
+		if (sizing.processors() > 0 && !JvmOptions.setsProcessorCount(seen)) {
+			arguments.add("-XX:ActiveProcessorCount=" + sizing.processors());
 		}
-		arguments.addAll(launchShape(launch));
+		if (sizing.maxRamPercentage() > 0 && !JvmOptions.setsHeapSize(seen)) {
+			arguments.add("-XX:MaxRAMPercentage=" + sizing.maxRamPercentage());
+		}
+		if (image != null) {
+			arguments.addAll(image.jvmOptions());
+		}
+		arguments.addAll((image != null && image.jar() != null) ? List.of("-jar", image.jar()) : launchShape(launch));
 		arguments.addAll(launch.programArgs());
 		if (settings.args() != null) {
 			arguments.addAll(settings.args());
+		}
+		if (image != null) {
+			arguments.addAll(image.programArgs());
 		}
 		Map<String, String> environment = new LinkedHashMap<>();
 		for (String variable : JvmOptions.OPTION_VARIABLES) {
@@ -77,9 +93,12 @@ public record WorkerCommand(List<String> command, Map<String, String> environmen
 		}
 		environment.putAll(env);
 		List<String> command = new ArrayList<>();
-		if (cpus != null) {
+		if (sizing.background() && JvmLaunch.isOnPath("nice")) {
+			command.addAll(List.of("nice", "-n", "19"));
+		}
+		if (sizing.cpus() != null) {
 			// taskset execs java: the worker keeps its pid and its parent
-			command.addAll(List.of("taskset", "-c", cpus));
+			command.addAll(List.of("taskset", "-c", sizing.cpus()));
 		}
 		command.add(launch.javaExecutable());
 		if (String.join(" ", arguments).length() > ARGFILE_THRESHOLD) {
@@ -152,6 +171,30 @@ public record WorkerCommand(List<String> command, Map<String, String> environmen
 			content.append("\"\n");
 		}
 		return content.toString();
+	}
+
+	/**
+	 * What a worker JVM is given of the machine.
+	 * @param processors the processor count it is told it has, or 0 for the JVM's own
+	 * @param cpus the processors to pin it to ({@code taskset} list), or {@code null}
+	 * @param maxRamPercentage its heap limit as a percentage of the memory, or 0 for the JVM's
+	 * own; either is added only when the user's options set none
+	 * @param background whether the JVM runs at the lowest scheduling priority ({@code nice}),
+	 * as the image's training run does, so that serving workers keep the processors
+	 */
+	public record Sizing(int processors, String cpus, double maxRamPercentage, boolean background) {
+
+		/** The JVM's own sizing. */
+		public static final Sizing NONE = new Sizing(0, null, 0, false);
+
+		/**
+		 * Return the same sizing at the lowest priority.
+		 * @return the sizing for a background JVM
+		 */
+		public Sizing inBackground() {
+			return new Sizing(this.processors, this.cpus, this.maxRamPercentage, true);
+		}
+
 	}
 
 }

@@ -2,6 +2,7 @@ package io.clusterstarter.primary;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Set;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
@@ -27,6 +28,9 @@ final class WorkerExits {
 
 	/** How long an exit by SIGINT waits for the primary's own SIGINT before it counts as a crash. */
 	static final Duration CTRL_C_GRACE = Duration.ofSeconds(1);
+
+	/** The signals a JVM that fails in its own code ends by (its hs_err report's). */
+	private static final Set<String> JVM_CRASHES = Set.of("SIGABRT", "SIGSEGV", "SIGBUS", "SIGILL");
 
 	private final PrimaryCluster cluster;
 
@@ -87,6 +91,11 @@ final class WorkerExits {
 		this.counters.exited(worker.exitedAfterDisconnect(), code, signal);
 		this.cluster.publish(
 				new WorkerExitEvent(worker, code, signal, worker.exitedAfterDisconnect(), worker.killedBecause()));
+		if (worker.image() != null && worker.startup() == null && JVM_CRASHES.contains(signal)) {
+			// The JVM itself failed before it served, maybe on the image's cache: the replacement
+			// starts from the jar
+			this.cluster.images().crashed(worker.toString(), worker.image(), signal);
+		}
 		if (this.cluster.replacements().exited(worker, code)) {
 			return;
 		}
@@ -143,6 +152,7 @@ final class WorkerExits {
 			case 3 -> "SIGQUIT";
 			case 4 -> "SIGILL";
 			case 6 -> "SIGABRT";
+			case 7 -> "SIGBUS";
 			case 8 -> "SIGFPE";
 			case 9 -> "SIGKILL";
 			case 11 -> "SIGSEGV";

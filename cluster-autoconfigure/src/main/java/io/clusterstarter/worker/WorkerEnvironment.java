@@ -42,6 +42,12 @@ public final class WorkerEnvironment {
 	/** The worker's own log file, when the application logs to a file. */
 	public static final String LOG_FILE = "CLUSTERSTARTER_LOG_FILE";
 
+	/**
+	 * The pid of the primary whose worker image a training run prepares: the run ends when that
+	 * primary does, so that nothing it started outlives it.
+	 */
+	public static final String TRAINING_PRIMARY_PID = "CLUSTERSTARTER_TRAINING_PRIMARY_PID";
+
 	private WorkerEnvironment() {
 	}
 

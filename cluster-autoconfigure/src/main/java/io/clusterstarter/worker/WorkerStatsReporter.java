@@ -1,14 +1,11 @@
 package io.clusterstarter.worker;
 
-import java.io.IOException;
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
 import java.lang.management.MemoryUsage;
 import java.lang.management.OperatingSystemMXBean;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -25,6 +22,7 @@ import javax.management.NotificationListener;
 import javax.management.openmbean.CompositeData;
 
 import com.sun.management.GarbageCollectionNotificationInfo;
+import io.clusterstarter.ProcessMemory;
 import io.clusterstarter.ipc.IpcMessage;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -35,8 +33,8 @@ import org.springframework.context.SmartLifecycle;
  * Sends the worker's figures to the primary at a fixed interval, from a daemon thread of its
  * own, while the application context runs. The figures come from the JVM's management beans and
  * from {@link RequestStatistics}; nothing here depends on Micrometer. The heap in use after the
- * latest collection comes from the JVM's collection notifications, resident memory from
- * {@code /proc/self/status} on Linux.
+ * latest collection comes from the JVM's collection notifications, resident and proportional
+ * memory from {@code /proc} on Linux ({@link ProcessMemory}).
  *
  * @author cluster-spring-boot-starter
  */
@@ -51,8 +49,6 @@ public class WorkerStatsReporter implements SmartLifecycle {
 	private final Duration interval;
 
 	private final List<GarbageCollectorMXBean> pausingCollectors;
-
-	private static final Path PROC_STATUS = Path.of("/proc/self/status");
 
 	private final Set<String> heapPools;
 
@@ -154,7 +150,8 @@ public class WorkerStatsReporter implements SmartLifecycle {
 		return new IpcMessage.Stats(heap.getUsed(), heap.getCommitted(), heap.getMax(), processCpuLoad(),
 				ManagementFactory.getThreadMXBean().getThreadCount(), gcPause,
 				(this.requests != null) ? this.requests.served() : null,
-				(this.requests != null) ? this.requests.inFlight() : null, this.heapAfterGc, residentMemory());
+				(this.requests != null) ? this.requests.inFlight() : null, this.heapAfterGc, ProcessMemory.resident(ProcessMemory.SELF),
+				ProcessMemory.proportional(ProcessMemory.SELF));
 	}
 
 	/**
@@ -173,25 +170,6 @@ public class WorkerStatsReporter implements SmartLifecycle {
 			}
 		}
 		this.heapAfterGc = used;
-	}
-
-	/**
-	 * Return the process's resident memory in bytes, or {@code null} off Linux.
-	 */
-	static Long residentMemory() {
-		try {
-			for (String line : Files.readAllLines(PROC_STATUS)) {
-				// "VmRSS:	  123456 kB"
-				if (line.startsWith("VmRSS:")) {
-					String[] parts = line.substring(6).trim().split("\\s+");
-					return Long.parseLong(parts[0]) * 1024;
-				}
-			}
-		}
-		catch (IOException | RuntimeException ex) {
-			// Not Linux, or /proc not mounted: unknown
-		}
-		return null;
 	}
 
 	private static double processCpuLoad() {

@@ -25,7 +25,7 @@ class MessageCodecTests {
 				new IpcMessage.Listening("management", null, 8081), new IpcMessage.Ready(), new IpcMessage.Stopping(), new IpcMessage.Heartbeat(),
 				new IpcMessage.Disconnect(), new IpcMessage.Request(7, "status", null),
 				new IpcMessage.Request(9, "prometheus", this.codec.toTree(List.of("jvm_threads_live_threads"))),
-				new IpcMessage.Stats(1, 2, -1, 0.5, 20, 30, 40L, 0L, 7L, 300L), new IpcMessage.Stats(1, 2, 3, -1, 20, 30, null, null, null, null),
+				new IpcMessage.Stats(1, 2, -1, 0.5, 20, 30, 40L, 0L, 7L, 300L, 200L), new IpcMessage.Stats(1, 2, 3, -1, 20, 30, null, null, null, null, null),
 				new IpcMessage.Response(7, this.codec.toTree(Map.of("a", 1)), null),
 				new IpcMessage.UserMessage(this.codec.toTree(Map.of("text", "héllo\nworld"))) };
 		for (IpcMessage message : messages) {
@@ -38,15 +38,16 @@ class MessageCodecTests {
 
 	@Test
 	void implausibleStatsAreRecognised() {
-		assertThat(new IpcMessage.Stats(1, 2, -1, -1, 20, 0, null, null, null, null).isValid()).isTrue();
-		assertThat(new IpcMessage.Stats(-1, 2, 3, 0.5, 20, 0, 1L, 0L, null, null).isValid()).isFalse();
-		assertThat(new IpcMessage.Stats(1, 2, 3, Double.NaN, 20, 0, 1L, 0L, null, null).isValid()).isFalse();
-		assertThat(new IpcMessage.Stats(1, 2, 3, 1.5, 20, 0, 1L, 0L, null, null).isValid()).isFalse();
-		assertThat(new IpcMessage.Stats(1, 2, 3, 0.5, -4, 0, 1L, 0L, null, null).isValid()).isFalse();
-		assertThat(new IpcMessage.Stats(1, 2, 3, 0.5, 4, -7, 1L, 0L, null, null).isValid()).isFalse();
-		assertThat(new IpcMessage.Stats(1, 2, 3, 0.5, 4, 0, 1L, -1L, null, null).isValid()).isFalse();
-		assertThat(new IpcMessage.Stats(1, 2, 3, 0.5, 4, 0, 1L, 0L, -1L, null).isValid()).isFalse();
-		assertThat(new IpcMessage.Stats(1, 2, 3, 0.5, 4, 0, 1L, 0L, 1L, -1L).isValid()).isFalse();
+		assertThat(new IpcMessage.Stats(1, 2, -1, -1, 20, 0, null, null, null, null, null).isValid()).isTrue();
+		assertThat(new IpcMessage.Stats(-1, 2, 3, 0.5, 20, 0, 1L, 0L, null, null, null).isValid()).isFalse();
+		assertThat(new IpcMessage.Stats(1, 2, 3, Double.NaN, 20, 0, 1L, 0L, null, null, null).isValid()).isFalse();
+		assertThat(new IpcMessage.Stats(1, 2, 3, 1.5, 20, 0, 1L, 0L, null, null, null).isValid()).isFalse();
+		assertThat(new IpcMessage.Stats(1, 2, 3, 0.5, -4, 0, 1L, 0L, null, null, null).isValid()).isFalse();
+		assertThat(new IpcMessage.Stats(1, 2, 3, 0.5, 4, -7, 1L, 0L, null, null, null).isValid()).isFalse();
+		assertThat(new IpcMessage.Stats(1, 2, 3, 0.5, 4, 0, 1L, -1L, null, null, null).isValid()).isFalse();
+		assertThat(new IpcMessage.Stats(1, 2, 3, 0.5, 4, 0, 1L, 0L, -1L, null, null).isValid()).isFalse();
+		assertThat(new IpcMessage.Stats(1, 2, 3, 0.5, 4, 0, 1L, 0L, 1L, -1L, null).isValid()).isFalse();
+		assertThat(new IpcMessage.Stats(1, 2, 3, 0.5, 4, 0, 1L, 0L, 1L, 1L, -1L).isValid()).isFalse();
 	}
 
 	@Test

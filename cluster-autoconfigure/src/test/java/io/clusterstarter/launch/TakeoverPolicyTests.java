@@ -30,7 +30,7 @@ class TakeoverPolicyTests {
 	void cdsTrainingRunIsNotClustered() {
 		System.setProperty("spring.context.exit", "onRefresh");
 		try {
-			assertThat(TakeoverPolicy.reasonToRunPlainly()).isEqualTo("this is a CDS training run");
+			assertThat(TakeoverPolicy.reasonToRunPlainly()).isEqualTo("this is a CDS or AOT cache training run");
 		}
 		finally {
 			System.clearProperty("spring.context.exit");

@@ -54,4 +54,13 @@ class WorkerStatsReporterTests {
 			.isLessThan(((OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getTotalMemorySize());
 	}
 
+	@Test
+	@EnabledOnOs(OS.LINUX)
+	void proportionalMemoryIsReadOnLinux() {
+		IpcMessage.Stats stats = this.reporter.collect();
+		// Shared pages (the JDK's libraries and class-data archive) count only in part
+		// (read a moment after RSS, so the heap may have grown a little meanwhile)
+		assertThat(stats.pss()).isNotNull().isPositive().isLessThanOrEqualTo(stats.rss() + 8L * 1024 * 1024);
+	}
+
 }

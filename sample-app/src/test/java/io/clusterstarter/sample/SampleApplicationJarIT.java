@@ -1,11 +1,6 @@
 package io.clusterstarter.sample;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -33,16 +28,14 @@ class SampleApplicationJarIT {
 	@Test
 	void javaDashJarStartsAClusterOfWorkers() throws Exception {
 		Path jar = Path.of(System.getProperty("sample.jar", "target/sample-app.jar"));
-		int port;
-		try (ServerSocket socket = new ServerSocket(0)) {
-			port = socket.getLocalPort();
-		}
-		// Everything the cluster writes (this log, Tomcat's and the primary's temporary files)
-		// goes into one directory that the test removes
+		int port = SampleHttp.freePort();
+		// Everything the cluster writes (this log, Tomcat's and the primary's temporary files, the
+		// worker image) goes into one directory that the test removes
 		Path temp = Files.createTempDirectory("sample-app");
 		Path log = temp.resolve("sample-app.log");
 		Process primary = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-				"-Djava.io.tmpdir=" + temp, "-jar", jar.toString(), "--server.port=" + port, "--cluster.workers=2")
+				"-Djava.io.tmpdir=" + temp, "-jar", jar.toString(), "--server.port=" + port, "--cluster.workers=2",
+				"--cluster.image.directory=" + temp.resolve("images"))
 			.redirectErrorStream(true)
 			.redirectOutput(log.toFile())
 			.start();
@@ -83,17 +76,7 @@ class SampleApplicationJarIT {
 	}
 
 	private static String get(int port, String path) throws IOException {
-		try (Socket socket = new Socket()) {
-			socket.connect(new InetSocketAddress("127.0.0.1", port), 2000);
-			socket.setSoTimeout(10_000);
-			socket.getOutputStream()
-				.write(("GET " + path + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
-					.getBytes(StandardCharsets.US_ASCII));
-			InputStream in = socket.getInputStream();
-			String response = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-			String body = response.substring(response.indexOf("\r\n\r\n") + 4);
-			return response.toLowerCase().contains("transfer-encoding: chunked") ? body.substring(body.indexOf("\r\n") + 2, body.lastIndexOf("\r\n0\r\n")) : body;
-		}
+		return SampleHttp.get(port, path);
 	}
 
 }

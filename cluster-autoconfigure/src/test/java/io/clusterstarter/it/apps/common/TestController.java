@@ -137,7 +137,7 @@ class TestController {
 	@GetMapping("/report-implausible")
 	Map<String, Object> reportImplausible() {
 		WorkerRuntime runtime = WorkerPropertySource.runtimeOf(this.environment);
-		runtime.report(new IpcMessage.Stats(-1, -1, -2, Double.NaN, -5, -1, -1L, -1L, null, null));
+		runtime.report(new IpcMessage.Stats(-1, -1, -2, Double.NaN, -5, -1, -1L, -1L, null, null, null));
 		return whoAmI();
 	}
 

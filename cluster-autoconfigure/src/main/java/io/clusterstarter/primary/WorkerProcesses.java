@@ -1,0 +1,202 @@
+package io.clusterstarter.primary;
+
+import java.io.File;
+import java.io.IOException;
+import java.lang.ProcessBuilder.Redirect;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+import io.clusterstarter.ClusterSettings;
+import io.clusterstarter.autoconfigure.ClusterProperties;
+import io.clusterstarter.image.ImageLaunch;
+import io.clusterstarter.image.ImageSource;
+import io.clusterstarter.image.WorkerImages;
+import io.clusterstarter.ipc.IpcServer;
+import io.clusterstarter.worker.WorkerEnvironment;
+
+/**
+ * Starts the cluster's processes: each worker JVM (its environment, log file, command and output
+ * relay) and the worker image's training run, from the primary's launch, the current settings,
+ * the workers' share of the machine and the image when it is ready. The cluster decides when to
+ * fork and keeps track of what it forked; this class decides how.
+ *
+ * @author cluster-spring-boot-starter
+ */
+final class WorkerProcesses {
+
+	private final JvmLaunch launch;
+
+	private final PrimaryOptions options;
+
+	private final ClusterProperties properties;
+
+	private final PrimaryCluster cluster;
+
+	private final WorkerImages images;
+
+	/** The {@code cluster.exec-argv} the image was made for: other options start without it. */
+	private final List<String> imageExecArgv;
+
+	/**
+	 * A started worker process.
+	 * @param process the process
+	 * @param logFile its own log file, or {@code null}
+	 * @param image the image it was started from, or {@code null}
+	 */
+	record Started(Process process, String logFile, ImageLaunch image) {
+	}
+
+	WorkerProcesses(JvmLaunch launch, PrimaryOptions options, ClusterProperties properties, PrimaryCluster cluster,
+			ClusterSettings settings) {
+		this.launch = launch;
+		this.options = options;
+		this.properties = properties;
+		this.cluster = cluster;
+		this.imageExecArgv = settings.execArgv();
+		this.images = WorkerImages.open(properties.getImage(), imageSource(launch), applicationName(launch),
+				launch.javaExecutable(), userJvmOptions(), launch.environment(), this::training);
+	}
+
+	WorkerImages images() {
+		return this.images;
+	}
+
+	/**
+	 * Start a worker JVM.
+	 * @param id the worker's id
+	 * @param slot its slot
+	 * @param token its IPC token
+	 * @param forkEnv the variables given to this fork
+	 * @param ipc the primary's IPC server
+	 * @param codecLimit the largest IPC message
+	 * @return the started process
+	 * @throws IOException if it cannot be started
+	 */
+	Started start(int id, int slot, String token, Map<String, String> forkEnv, IpcServer ipc, int codecLimit)
+			throws IOException {
+		ClusterSettings current = this.cluster.settings();
+		int target = this.cluster.configuredWorkers();
+		Map<String, String> env = new LinkedHashMap<>();
+		if (current.env() != null) {
+			env.putAll(current.env());
+		}
+		env.putAll(forkEnv);
+		env.put(WorkerEnvironment.WORKER_ID, String.valueOf(id));
+		env.put(WorkerEnvironment.WORKER_SLOT, String.valueOf(slot));
+		env.put(WorkerEnvironment.PRIMARY_PID, String.valueOf(ProcessHandle.current().pid()));
+		env.put(WorkerEnvironment.IPC_SOCKET, ipc.socketPath().toString());
+		env.put(WorkerEnvironment.WORKER_TOKEN, token);
+		env.put(WorkerEnvironment.MAX_MESSAGE_SIZE, String.valueOf(codecLimit));
+		env.put(WorkerEnvironment.HEARTBEAT_INTERVAL,
+				String.valueOf(this.properties.getHeartbeat().getInterval().toMillis()));
+		if (this.options.port() != null) {
+			env.put(WorkerEnvironment.SERVER_PORT, String.valueOf(this.options.port()));
+		}
+		if (this.options.managementPort() != null) {
+			env.put(WorkerEnvironment.MANAGEMENT_PORT, String.valueOf(this.options.managementPort()));
+		}
+		// Named by id, as the console prefix and the endpoint name the worker: a replacement
+		// never writes into the file of the worker it replaces, even while both run
+		String logFile = (this.options.logFile() != null) ? workerLogFile(this.options.logFile(), id) : null;
+		if (logFile != null) {
+			env.put(WorkerEnvironment.LOG_FILE, logFile);
+		}
+		// Sized for the current target: after scaling, new forks get the new share
+		String cpus = (this.options.affinity() != null) ? this.options.affinity().forSlot(slot, target) : null;
+		ImageLaunch image = Objects.equals(current.execArgv(), this.imageExecArgv) ? this.images.launch() : null;
+		WorkerCommand command = WorkerCommand.create(this.launch, current, id, this.options.sizing(target, cpus), image,
+				env, ipc.directory());
+		ProcessBuilder builder = processBuilder(command);
+		builder.redirectInput(Redirect.INHERIT);
+		if (current.isSilent()) {
+			builder.redirectOutput(Redirect.DISCARD).redirectError(Redirect.DISCARD);
+		}
+		Process process = builder.start();
+		if (!current.isSilent()) {
+			OutputRelay.start(process.getInputStream(), System.out, id);
+			OutputRelay.start(process.getErrorStream(), System.err, id);
+		}
+		return new Started(process, logFile, image);
+	}
+
+	/**
+	 * The image's training run: a worker's command, at the lowest priority, with the
+	 * {@code cluster.env} variables but none of a worker's own, so that it starts the
+	 * application plainly and never joins the cluster; it only learns the primary's pid, to end
+	 * with it.
+	 */
+	private ProcessBuilder training(ImageLaunch training) throws IOException {
+		ClusterSettings current = this.cluster.settings();
+		Map<String, String> env = new LinkedHashMap<>();
+		if (current.env() != null) {
+			env.putAll(current.env());
+		}
+		env.put(WorkerEnvironment.TRAINING_PRIMARY_PID, String.valueOf(ProcessHandle.current().pid()));
+		WorkerCommand command = WorkerCommand.create(this.launch, current, 0,
+				this.options.sizing(this.cluster.configuredWorkers(), null).inBackground(), training, env,
+				this.cluster.ipcDirectory());
+		return processBuilder(command).redirectInput(Redirect.from(new File("/dev/null")));
+	}
+
+	private static ProcessBuilder processBuilder(WorkerCommand command) {
+		ProcessBuilder builder = new ProcessBuilder(command.command());
+		builder.environment().putAll(command.environment());
+		if (command.workingDirectory() != null) {
+			builder.directory(command.workingDirectory().toFile());
+		}
+		return builder;
+	}
+
+	/**
+	 * What the image is made from: the jar of a {@code java -jar} launch, else the class path.
+	 */
+	private static ImageSource imageSource(JvmLaunch launch) {
+		if (launch.mainModule() != null) {
+			return ImageSource.of(null, null, launch.mainModule());
+		}
+		if (launch.isJar()) {
+			return ImageSource.of(launch.absolute(launch.classPath()), null, null);
+		}
+		return ImageSource.of(null, (launch.classPath() != null) ? launch.absolutePaths(launch.classPath()) : null, null);
+	}
+
+	private static String applicationName(JvmLaunch launch) {
+		if (launch.mainClass() != null) {
+			return launch.mainClass();
+		}
+		return (launch.classPath() != null) ? Path.of(launch.classPath()).getFileName().toString() : "application";
+	}
+
+	/**
+	 * The workers' JVM options as the user gave them (the primary's own, those from its
+	 * variables included, and {@code cluster.exec-argv}): what the image's key and the memory
+	 * share depend on.
+	 */
+	List<String> userJvmOptions() {
+		List<String> options = new ArrayList<>(this.launch.inputArguments());
+		if (this.imageExecArgv != null) {
+			options.addAll(this.imageExecArgv);
+		}
+		return options;
+	}
+
+	/**
+	 * The log file of a worker: {@code logs/app.log} becomes {@code logs/app-worker-7.log} for
+	 * worker 7, absolute, so that a worker started in another working directory writes beside
+	 * the primary's file.
+	 */
+	static String workerLogFile(String logFile, int id) {
+		Path path = Path.of(logFile).toAbsolutePath();
+		String name = path.getFileName().toString();
+		int dot = name.lastIndexOf('.');
+		String workerName = (dot > 0) ? name.substring(0, dot) + "-worker-" + id + name.substring(dot)
+				: name + "-worker-" + id;
+		Path parent = path.getParent();
+		return (parent != null) ? parent.resolve(workerName).toString() : workerName;
+	}
+
+}
