@@ -7,7 +7,7 @@
 #   R image  kill -9 of a worker -> its replacement listening, with the image (median of ROUNDS)
 #   R jar    the same with cluster.image.enabled=false
 #   PSS      of one plain JVM, and of the whole cluster (primary + workers), after 500 requests
-#   primary  RSS of the primary
+#   primary  RSS (and PSS) of the primary
 # and each figure beside its target; exits 1 when one is missed.
 #
 #   benchmarks/startup.sh                                              # the java on the PATH
@@ -17,7 +17,7 @@
 #
 # Needs: a built sample (./mvnw -B -q -DskipTests package); curl and python3 (apt-get installs
 # them when missing). Replacements include the slot's restart backoff (cluster.restart.initial-backoff,
-# 500 ms by default), as a user's would.
+# 100 ms by default), as a user's would.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source benchmarks/lib.sh
@@ -61,7 +61,7 @@ await_image() {
 	done
 	[[ $state == ready ]] || { echo "the image $state; see the log" >&2; exit 1; }
 }
-# Starts a cluster of 2 in the background and prints the seconds until both listen
+# Starts a cluster of 2 in the background ($server) and sets $elapsed to the seconds until both listen
 cluster_start() {
 	local label=$1 port=$2; shift 2
 	local t0; t0=$(now)
@@ -70,7 +70,7 @@ cluster_start() {
 		>"/tmp/bench-$label.log" 2>&1 &
 	server=$!
 	await_listening "$label" 2
-	calc "$(now) - $t0"
+	elapsed=$(calc "$(now) - $t0")
 }
 # Kills the oldest worker ROUNDS times and prints the median seconds until its replacement listens
 replacements() {
@@ -107,19 +107,22 @@ S=$(median "${starts[@]}")
 
 # C cold, then the image, R with it, the cluster's PSS and the primary's RSS
 port=$(free_port)
-C_cold=$(cluster_start cold "$port")
+cluster_start cold "$port"
+C_cold=$elapsed
 await_image "$port"
 R_image=$(replacements cold)
 warm "$port"; sleep "$SETTLE"
 cluster_pss=$(pss_kb "$server" $(descendants "$server"))
 primary_rss=$(rss_kb "$server")
+primary_pss=$(pss_kb "$server")
 stop_server
 
 # C with the image the cold start left
 warm_starts=()
 for _ in $(seq 1 "$ROUNDS"); do
 	port=$(free_port)
-	warm_starts+=("$(cluster_start image "$port")")
+	cluster_start image "$port"
+	warm_starts+=("$elapsed")
 	grep -q "Workers start from the image" /tmp/bench-image.log || { echo "the image was not reused" >&2; exit 1; }
 	stop_server
 done
@@ -127,7 +130,7 @@ C_image=$(median "${warm_starts[@]}")
 
 # R from the jar, and the cluster's PSS without an image
 port=$(free_port)
-cluster_start jar "$port" --cluster.image.enabled=false >/dev/null
+cluster_start jar "$port" --cluster.image.enabled=false
 R_jar=$(replacements jar)
 warm "$port"; sleep "$SETTLE"
 jar_pss=$(pss_kb "$server" $(descendants "$server"))
@@ -151,5 +154,6 @@ printf '%-40s %10s MB\n' "PSS one plain JVM" "$((plain_pss / 1024))"
 row "PSS cluster, image (primary + 2)" "$((cluster_pss / 1024))" MB "x <= 1.8 * $((plain_pss / 1024))" "<= 1.8 x plain = $((plain_pss * 18 / 10240))"
 printf '%-40s %10s MB   (%.2f x plain)\n' "PSS cluster, no image (primary + 2)" "$((jar_pss / 1024))" "$(calc "$jar_pss / $plain_pss")"
 row "RSS primary" "$((primary_rss / 1024))" MB "x <= 80" "<= 80"
+printf '%-40s %10s MB\n' "PSS primary" "$((primary_pss / 1024))"
 echo "(C with no image is the first start ever of this jar, JVM and options; the target is for a start with one)"
 exit $missed

@@ -472,7 +472,7 @@ public class ClusterProperties {
 		 * Delay before the first replacement of a worker in a slot. The delay grows for each
 		 * replacement in that slot that fails before it is ready.
 		 */
-		private Duration initialBackoff = Duration.ofMillis(500);
+		private Duration initialBackoff = Duration.ofMillis(100);
 
 		/**
 		 * Longest delay between replacements of a worker in a slot.

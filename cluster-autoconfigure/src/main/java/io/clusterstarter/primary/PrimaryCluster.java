@@ -69,6 +69,9 @@ public class PrimaryCluster implements Cluster, IpcServer.Authenticator {
 
 	private static final SecureRandom random = new SecureRandom();
 
+	/** How often the primary gives back the memory it no longer needs, once the cluster is up. */
+	private static final Duration FOOTPRINT_TRIM_INTERVAL = Duration.ofMinutes(1);
+
 	/** How long an exit by SIGINT waits for the primary's own SIGINT before it counts as a crash. */
 
 	private final ClusterProperties properties;
@@ -190,6 +193,13 @@ public class PrimaryCluster implements Cluster, IpcServer.Authenticator {
 				this.hangs.check(this.workers.values());
 			}
 		}), every, every, TimeUnit.MILLISECONDS);
+		// The primary's own work (workers' reports, the JIT) grows its heap and native arenas
+		// again after the first trim: give the memory back once a minute, a few milliseconds each
+		this.loop.scheduleWithFixedDelay(() -> later(() -> {
+			if (this.summaryLogged && !this.stopping) {
+				PrimaryFootprint.trim();
+			}
+		}), FOOTPRINT_TRIM_INTERVAL.toSeconds(), FOOTPRINT_TRIM_INTERVAL.toSeconds(), TimeUnit.SECONDS);
 		onLoop(() -> {
 			publish(new ClusterSetupEvent(this, this.settings));
 			for (int slot = 0; slot < this.options.workers(); slot++) {

@@ -103,8 +103,8 @@ class ClusterPropertiesTests {
 
 	@Test
 	void maxBackoffShorterThanInitialIsReported() {
-		this.properties.getRestart().setMaxBackoff(Duration.ofMillis(100));
-		assertThat(analyze().getDescription()).startsWith("Invalid value 'PT0.1S' for property 'cluster.restart.max-backoff'");
+		this.properties.getRestart().setMaxBackoff(Duration.ofMillis(50));
+		assertThat(analyze().getDescription()).startsWith("Invalid value 'PT0.05S' for property 'cluster.restart.max-backoff'");
 	}
 
 	@Test
