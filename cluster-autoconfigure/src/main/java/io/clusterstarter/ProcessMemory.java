@@ -10,7 +10,7 @@ import java.util.stream.Stream;
  * A process's memory as Linux's {@code /proc} tells it: resident memory (RSS), proportional
  * memory (PSS), which divides each shared page between the processes that map it so that the
  * figures of a cluster's processes add up to what they cost together, and whether a file is
- * mapped. Every answer is {@code null} or {@code false} where {@code /proc} is not available.
+ * mapped. Every answer is {@code null} where {@code /proc} is not available.
  *
  * @author cluster-spring-boot-starter
  */
@@ -46,11 +46,16 @@ public final class ProcessMemory {
 	 * Return whether a process maps a file, even one deleted since it was mapped.
 	 * @param pid the pid
 	 * @param file the file, absolute
-	 * @return whether {@code /proc/<pid>/maps} lists it
+	 * @return whether {@code /proc/<pid>/maps} lists it, or {@code null} where there is no such
+	 * list to read (not Linux)
 	 */
-	public static boolean maps(long pid, Path file) {
+	public static Boolean maps(long pid, Path file) {
 		String path = file.toAbsolutePath().normalize().toString();
-		try (Stream<String> lines = Files.lines(Path.of("/proc", String.valueOf(pid), "maps"))) {
+		Path maps = Path.of("/proc", String.valueOf(pid), "maps");
+		if (!Files.isDirectory(Path.of("/proc", "self"))) {
+			return null;
+		}
+		try (Stream<String> lines = Files.lines(maps)) {
 			return lines.anyMatch((line) -> line.endsWith(" " + path) || line.endsWith(" " + path + " (deleted)"));
 		}
 		catch (IOException | RuntimeException ex) {

@@ -12,10 +12,11 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
 /**
- * Finds workers that take too long to start ({@code cluster.startup-timeout}, from their fork)
- * or have stopped sending heartbeats ({@code cluster.heartbeat.timeout}), asks each for a thread
- * dump and kills it a moment later; its exit is then handled as any unexpected exit. Used on the
- * cluster's event loop only.
+ * Finds workers that take too long to start ({@code cluster.startup-timeout}, from their fork),
+ * have stopped sending heartbeats ({@code cluster.heartbeat.timeout}), or have not exited within
+ * {@code cluster.shutdown-timeout} of their disconnect, asks each for a thread dump and kills it
+ * a moment later; its exit is then handled as any other. Used on the cluster's event loop only,
+ * and not while the cluster shuts down, which kills its stragglers itself.
  *
  * @author cluster-spring-boot-starter
  */
@@ -49,8 +50,18 @@ final class HangDetector {
 		Instant now = Instant.now();
 		Duration startupTimeout = this.properties.getStartupTimeout();
 		Duration heartbeatTimeout = this.properties.getHeartbeat().getTimeout();
+		Duration shutdownTimeout = this.properties.getShutdownTimeout();
 		for (ManagedWorker worker : workers) {
-			if (worker.isLeaving() || worker.killedBecause() != null) {
+			if (worker.killedBecause() != null) {
+				continue;
+			}
+			if (worker.isLeaving()) {
+				// A worker that never acts on its disconnect (its IPC thread died, it is frozen)
+				// would otherwise hold a rolling restart, a recycle or a scale-down for ever
+				Instant leaving = worker.leavingSince();
+				if (leaving != null && Duration.between(leaving, now).compareTo(shutdownTimeout) > 0) {
+					killHung(worker, "did not exit within " + shutdownTimeout.toSeconds() + " s of its disconnect");
+				}
 				continue;
 			}
 			if (this.cluster.replacements().isStarting(worker) && !worker.isReady()

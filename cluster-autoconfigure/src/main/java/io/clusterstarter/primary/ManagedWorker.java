@@ -61,6 +61,9 @@ final class ManagedWorker implements Worker {
 	/** The worker's own log file, or {@code null} when the application logs to no file. */
 	private final String logFile;
 
+	/** When it started leaving, to kill it if it never exits. */
+	private volatile Instant leavingSince;
+
 	/** The worker image it was launched from, or {@code null}. */
 	private final ImageLaunch image;
 
@@ -214,7 +217,17 @@ final class ManagedWorker implements Worker {
 	void advance(WorkerState next) {
 		if (next.compareTo(this.state) > 0) {
 			this.state = next;
+			if (this.leavingSince == null && isLeaving()) {
+				this.leavingSince = Instant.now();
+			}
 		}
+	}
+
+	/**
+	 * When the worker started leaving (disconnected, or stopping on its own), or {@code null}.
+	 */
+	Instant leavingSince() {
+		return this.leavingSince;
 	}
 
 	/**

@@ -33,8 +33,8 @@ import io.clusterstarter.Cluster;
 import io.clusterstarter.ClusterMessage;
 import io.clusterstarter.ClusterSettings;
 import io.clusterstarter.ClusterSnapshot;
-import io.clusterstarter.ProcessMemory;
 import io.clusterstarter.CurrentWorker;
+import io.clusterstarter.ProcessMemory;
 import io.clusterstarter.Worker;
 import io.clusterstarter.WorkerState;
 import io.clusterstarter.autoconfigure.ClusterProperties;
@@ -71,8 +71,6 @@ public class PrimaryCluster implements Cluster, IpcServer.Authenticator {
 
 	/** How often the primary gives back the memory it no longer needs, once the cluster is up. */
 	private static final Duration FOOTPRINT_TRIM_INTERVAL = Duration.ofMinutes(1);
-
-	/** How long an exit by SIGINT waits for the primary's own SIGINT before it counts as a crash. */
 
 	private final ClusterProperties properties;
 
@@ -774,7 +772,9 @@ public class PrimaryCluster implements Cluster, IpcServer.Authenticator {
 		Duration startup = Duration.between(worker.startTime(), Instant.now());
 		this.counters.started(startup);
 		ImageLaunch image = worker.image();
-		boolean fromImage = image != null && ProcessMemory.maps(worker.pid(), image.cacheFile());
+		// Off Linux there is no map to read: the worker is taken at its launch's word
+		Boolean mapped = (image != null) ? ProcessMemory.maps(worker.pid(), image.cacheFile()) : null;
+		boolean fromImage = image != null && !Boolean.FALSE.equals(mapped);
 		worker.started(startup, fromImage);
 		logger.info(String.format("%s %s in %.1f s%s", worker, (this.options.port() != null) ? "listening" : "ready",
 				startup.toMillis() / 1000.0,

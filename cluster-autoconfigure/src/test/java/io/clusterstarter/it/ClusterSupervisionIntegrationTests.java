@@ -80,6 +80,34 @@ class ClusterSupervisionIntegrationTests {
 		}
 	}
 
+	/**
+	 * A worker that never acts on the disconnect that retires it (frozen here, as one whose IPC
+	 * thread has died would be) is killed after the shutdown timeout: the rolling restart ends
+	 * instead of waiting for ever.
+	 */
+	@Test
+	void workerThatDoesNotExitAfterItsDisconnectIsKilledAndTheRollEnds() throws Exception {
+		ClusterEvents events = ClusterEvents.create();
+		try (events;
+				ClusterProcess cluster = ClusterProcess.start("stuck-retire", Server.TOMCAT, ServletTestApplication.class,
+						List.of(), List.of("--cluster.workers=1", events.argument(), "--cluster.shutdown-timeout=5s",
+								"--cluster.heartbeat.timeout=10m", "--management.endpoints.web.exposure.include=cluster"),
+						ClusterProcess.freePort())) {
+			long frozen = cluster.awaitListening(1, Duration.ofSeconds(120)).get(1);
+			ClusterProcess.signal("STOP", frozen);
+			cluster.signal("HUP");
+			await().atMost(Duration.ofSeconds(180))
+				.untilAsserted(() -> assertThat(cluster.log()).contains("Rolling restart completed: 1 worker replaced"));
+			assertThat(cluster.log()).contains("worker 1 (pid " + frozen + ") did not exit within 5 s of its disconnect; "
+					+ "writing a thread dump to its output and killing it");
+			assertThat(events.lines()).contains(
+					"exit 1 code=137 signal=SIGKILL planned=true killed=did not exit within 5 s of its disconnect");
+			assertThat(ProcessHandle.of(frozen)).isEmpty();
+			assertThat(cluster.listeningWorkers()).containsOnlyKeys(2);
+			assertThat(cluster.stop(Duration.ofSeconds(45))).isZero();
+		}
+	}
+
 	@Test
 	void slotWhoseWorkersFailAtBootBacksOffThenIsMarkedFailed() throws Exception {
 		ClusterEvents events = ClusterEvents.create();
