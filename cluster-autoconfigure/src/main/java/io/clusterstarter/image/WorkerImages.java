@@ -258,6 +258,9 @@ public final class WorkerImages implements AutoCloseable {
 			if (adopt(Duration.between(start, Instant.now()))) {
 				this.store.removeOld(this.key, KEEP);
 			}
+			else if (this.state == State.PREPARING) {
+				fail("the image was incomplete once made (removed meanwhile?)", null);
+			}
 		}
 		catch (ImageException ex) {
 			fail(ex.getMessage(), this.directory.resolve(TRAINING_LOG));
