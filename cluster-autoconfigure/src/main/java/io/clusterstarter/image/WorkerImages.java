@@ -169,7 +169,7 @@ public final class WorkerImages implements AutoCloseable {
 			return;
 		}
 		this.state = State.PREPARING;
-		if (this.store.isReady(this.key) && adopt(null)) {
+		if (this.store.isReady(this.key) && adopt(null, true)) {
 			logger.info("Workers start from the image " + this.directory + " (" + describe() + ")");
 		}
 	}
@@ -246,16 +246,20 @@ public final class WorkerImages implements AutoCloseable {
 				fail("another primary has been preparing it for longer than twice cluster.image.training-timeout", null);
 				return;
 			}
+			boolean made = false;
 			try {
 				if (!this.store.isReady(this.key)) {
 					make();
+					made = true;
 				}
 			}
 			finally {
 				lock.release();
 				lock.channel().close();
 			}
-			if (adopt(Duration.between(start, Instant.now()))) {
+			// One this primary has just made and checksummed needs no second read; one another
+			// primary made while this one waited does
+			if (adopt(Duration.between(start, Instant.now()), !made)) {
 				this.store.removeOld(this.key, KEEP);
 			}
 			else if (this.state == State.PREPARING) {
@@ -306,9 +310,10 @@ public final class WorkerImages implements AutoCloseable {
 	}
 
 	/**
-	 * Start using the image on disk. Returns {@code false} when it is gone or incomplete.
+	 * Start using the image on disk. Returns {@code false} when it is gone, incomplete or (when
+	 * {@code verify}) damaged.
 	 */
-	private synchronized boolean adopt(Duration preparedIn) {
+	private synchronized boolean adopt(Duration preparedIn, boolean verify) {
 		if (this.closed) {
 			return false;
 		}
@@ -325,7 +330,8 @@ public final class WorkerImages implements AutoCloseable {
 			}
 			// The JVM trusts the file: a truncated or overwritten one crashes it (SIGBUS) instead of
 			// being ignored, so it is checked before any worker maps it
-			String damage = CacheCheck.damage(cache, ready.getProperty("size", ""), ready.getProperty("sha256", ""));
+			String damage = verify
+					? CacheCheck.damage(cache, ready.getProperty("size", ""), ready.getProperty("sha256", "")) : null;
 			if (damage != null) {
 				this.store.invalidate(this.key);
 				fail(damage + "; it is made again at the next start", null);

@@ -4,6 +4,7 @@ import java.io.File;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -50,6 +51,21 @@ public record JvmLaunch(String javaExecutable, List<String> inputArguments, Map<
 				System.getProperty("jdk.module.path"), System.getProperty("jdk.module.main"),
 				(mainApplicationClass != null) ? mainApplicationClass.getName() : null, List.of(args),
 				Path.of("").toAbsolutePath());
+	}
+
+	/**
+	 * Return the JVM options a worker runs with as the user chose them: this JVM's input
+	 * arguments (those from its options variables included, which the worker inherits) followed
+	 * by {@code cluster.exec-argv}, before the primary adds anything of its own.
+	 * @param execArgv the workers' extra JVM options, or {@code null}
+	 * @return the options
+	 */
+	public List<String> userOptions(List<String> execArgv) {
+		List<String> options = new ArrayList<>(this.inputArguments);
+		if (execArgv != null) {
+			options.addAll(execArgv);
+		}
+		return options;
 	}
 
 	/**

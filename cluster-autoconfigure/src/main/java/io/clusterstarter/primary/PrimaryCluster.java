@@ -359,11 +359,8 @@ public class PrimaryCluster implements Cluster, IpcServer.Authenticator {
 
 	private Double maxRamPercentage() {
 		double share = this.options.maxRamPercentagePerWorker(this.target);
-		List<String> options = new ArrayList<>(this.launch.inputArguments());
-		if (this.settings.execArgv() != null) {
-			options.addAll(this.settings.execArgv());
-		}
-		return (share > 0 && !JvmOptions.setsHeapSize(options)) ? share : null;
+		boolean userSetsHeap = JvmOptions.setsHeapSize(this.launch.userOptions(this.settings.execArgv()));
+		return (share > 0 && !userSetsHeap) ? share : null;
 	}
 
 	/**

@@ -62,8 +62,7 @@ public record WorkerCommand(List<String> command, Map<String, String> environmen
 			arguments.addAll(settings.execArgv());
 		}
 		// Checked against the options the JVM will see, those from its variables included
-		List<String> seen = new ArrayList<>(launch.inputArguments());
-		seen.addAll(arguments);
+		List<String> seen = launch.userOptions(settings.execArgv());
 		if (sizing.processors() > 0 && !JvmOptions.setsProcessorCount(seen)) {
 			arguments.add("-XX:ActiveProcessorCount=" + sizing.processors());
 		}

@@ -4,7 +4,6 @@ import java.io.File;
 import java.io.IOException;
 import java.lang.ProcessBuilder.Redirect;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -57,8 +56,10 @@ final class WorkerProcesses {
 		this.properties = properties;
 		this.cluster = cluster;
 		this.imageExecArgv = settings.execArgv();
+		// The image's key depends on the JVM options as the user gave them, not on those the
+		// primary adds (processor and memory shares)
 		this.images = WorkerImages.open(properties.getImage(), imageSource(launch), applicationName(launch),
-				launch.javaExecutable(), userJvmOptions(), launch.environment(), this::training);
+				launch.javaExecutable(), launch.userOptions(this.imageExecArgv), launch.environment(), this::training);
 	}
 
 	WorkerImages images() {
@@ -169,19 +170,6 @@ final class WorkerProcesses {
 			return launch.mainClass();
 		}
 		return (launch.classPath() != null) ? Path.of(launch.classPath()).getFileName().toString() : "application";
-	}
-
-	/**
-	 * The workers' JVM options as the user gave them (the primary's own, those from its
-	 * variables included, and {@code cluster.exec-argv}): what the image's key and the memory
-	 * share depend on.
-	 */
-	List<String> userJvmOptions() {
-		List<String> options = new ArrayList<>(this.launch.inputArguments());
-		if (this.imageExecArgv != null) {
-			options.addAll(this.imageExecArgv);
-		}
-		return options;
 	}
 
 	/**
