@@ -26,11 +26,23 @@ import tools.jackson.databind.JsonNode;
 public sealed interface IpcMessage {
 
 	/**
-	 * First line a worker sends: who it is, proven by the token the primary gave it.
+	 * First line a worker sends: who it is, proven by the token the primary gave it, and the
+	 * protocol version its starter speaks (0 from a starter that predates versions).
 	 * @param id the worker id
 	 * @param token the per-worker secret from the worker's environment
+	 * @param protocol the worker's {@link IpcProtocol#VERSION}, or {@code null} from a starter of
+	 * before versions
 	 */
-	record Hello(int id, String token) implements IpcMessage {
+	record Hello(int id, String token, Integer protocol) implements IpcMessage {
+
+		/**
+		 * Return the protocol version, 0 when the hello names none.
+		 * @return the version
+		 */
+		public int protocolVersion() {
+			return (this.protocol != null) ? this.protocol : 0;
+		}
+
 	}
 
 	/**

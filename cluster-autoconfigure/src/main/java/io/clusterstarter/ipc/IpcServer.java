@@ -154,6 +154,15 @@ public class IpcServer implements AutoCloseable {
 				closeQuietly(channel);
 				return;
 			}
+			if (h.protocolVersion() != IpcProtocol.VERSION) {
+				// Its messages may mean something else: it is never let in, and exits as a
+				// worker whose primary is gone does
+				logger.error("Closed the IPC connection of worker " + h.id() + ": its starter speaks IPC protocol "
+						+ h.protocolVersion() + ", this primary speaks " + IpcProtocol.VERSION
+						+ "; deploy a release built with the primary's starter version, or restart the primary");
+				closeQuietly(channel);
+				return;
+			}
 			IpcConnection connection = new IpcConnection(channel, this.codec, "worker " + h.id());
 			this.authenticator.connected(h.id(), connection);
 			connection.readLoop((message) -> this.authenticator.received(h.id(), message));

@@ -26,6 +26,7 @@ import io.clusterstarter.CurrentWorker;
 import io.clusterstarter.event.PrimaryMessageEvent;
 import io.clusterstarter.ipc.IpcConnection;
 import io.clusterstarter.ipc.IpcMessage;
+import io.clusterstarter.ipc.IpcProtocol;
 import io.clusterstarter.ipc.IpcServer;
 import io.clusterstarter.ipc.MessageCodec;
 import io.clusterstarter.ipc.PendingRequests;
@@ -144,7 +145,7 @@ public final class WorkerRuntime implements CurrentWorker {
 		SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX);
 		channel.connect(UnixDomainSocketAddress.of(this.socketPath));
 		this.connection = new IpcConnection(channel, this.codec, "primary");
-		this.connection.send(new IpcMessage.Hello(this.id, this.token));
+		this.connection.send(new IpcMessage.Hello(this.id, this.token, IpcProtocol.VERSION));
 		Thread reader = new Thread(this::readLoop, "cluster-worker-ipc");
 		reader.setDaemon(true);
 		reader.start();

@@ -80,7 +80,8 @@ class IpcServerTests {
 	@Test
 	void authenticatedWorkerKeepsItsChannelThroughMalformedAndOversizedLines(CapturedOutput output) throws IOException {
 		try (SocketChannel channel = connect()) {
-			TestSockets.write(channel, "{\"type\":\"hello\",\"id\":1,\"token\":\"secret\"}\n{\"type\":\"ready\"}\n");
+			TestSockets.write(channel, "{\"type\":\"hello\",\"id\":1,\"token\":\"secret\",\"protocol\":"
+					+ IpcProtocol.VERSION + "}\n{\"type\":\"ready\"}\n");
 			TestSockets.write(channel, "garbage\n{\"type\":\"teleport\"}\n" + "y".repeat(1000) + "\n");
 			TestSockets.write(channel, "{\"type\":\"stopping\"}\n");
 			await().atMost(Duration.ofSeconds(5))
@@ -99,6 +100,23 @@ class IpcServerTests {
 		assertThat(closedAfter("{\"type\":\"hello\",\"id\":2,\"token\":\"secret\"}\n")).isTrue();
 		assertThat(this.events).isEmpty();
 		assertThat(output).contains("Closed an unauthenticated IPC connection (worker id 1 with a wrong token)");
+	}
+
+	@Test
+	void workerOfAnotherProtocolVersionIsRefusedWithBothVersions(CapturedOutput output) throws IOException {
+		assertThat(closedAfter("{\"type\":\"hello\",\"id\":1,\"token\":\"secret\",\"protocol\":"
+				+ (IpcProtocol.VERSION + 1) + "}\n")).isTrue();
+		assertThat(closedAfter("{\"type\":\"hello\",\"id\":1,\"token\":\"secret\"}\n")).isTrue();
+		assertThat(this.events).isEmpty();
+		assertThat(output).contains("its starter speaks IPC protocol " + (IpcProtocol.VERSION + 1)
+				+ ", this primary speaks " + IpcProtocol.VERSION, "its starter speaks IPC protocol 0");
+	}
+
+	@Test
+	void protocolVersionIsTheOneInTheStartersResource() throws IOException {
+		try (var in = getClass().getClassLoader().getResourceAsStream(IpcProtocol.RESOURCE)) {
+			assertThat(IpcProtocol.versionOf(in)).isEqualTo(IpcProtocol.VERSION).isPositive();
+		}
 	}
 
 	@Test

@@ -21,7 +21,7 @@ class MessageCodecTests {
 
 	@Test
 	void everyMessageSurvivesARoundTrip() throws Exception {
-		IpcMessage[] messages = { new IpcMessage.Hello(3, "secret"), new IpcMessage.Listening(null, "::", 8080),
+		IpcMessage[] messages = { new IpcMessage.Hello(3, "secret", IpcProtocol.VERSION), new IpcMessage.Listening(null, "::", 8080),
 				new IpcMessage.Listening("management", null, 8081), new IpcMessage.Ready(), new IpcMessage.Stopping(), new IpcMessage.Heartbeat(),
 				new IpcMessage.Disconnect(), new IpcMessage.Request(7, "status", null),
 				new IpcMessage.Request(9, "prometheus", this.codec.toTree(List.of("jvm_threads_live_threads"))),

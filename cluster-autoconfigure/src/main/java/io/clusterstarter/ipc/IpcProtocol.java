@@ -1,0 +1,55 @@
+package io.clusterstarter.ipc;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.Properties;
+
+/**
+ * The version of the IPC protocol between the primary and its workers. It is kept in a resource
+ * of the starter's jar ({@value #RESOURCE}) rather than only in code, so that a primary can read
+ * it from a release it is asked to deploy, before any of that release's workers is forked.
+ *
+ * @author cluster-spring-boot-starter
+ */
+public final class IpcProtocol {
+
+	/** Where the starter's jar keeps its protocol version. */
+	public static final String RESOURCE = "META-INF/cluster-spring-boot/ipc.properties";
+
+	/** The version this starter speaks. */
+	public static final int VERSION = read();
+
+	private IpcProtocol() {
+	}
+
+	/**
+	 * Read the protocol version from the content of {@value #RESOURCE}.
+	 * @param in the resource's content
+	 * @return the version, or 0 when the resource names none
+	 * @throws IOException if it cannot be read
+	 */
+	public static int versionOf(InputStream in) throws IOException {
+		Properties properties = new Properties();
+		properties.load(in);
+		try {
+			return Integer.parseInt(properties.getProperty("protocol", "0").strip());
+		}
+		catch (NumberFormatException ex) {
+			return 0;
+		}
+	}
+
+	private static int read() {
+		try (InputStream in = IpcProtocol.class.getClassLoader().getResourceAsStream(RESOURCE)) {
+			if (in == null) {
+				throw new IllegalStateException(RESOURCE + " is missing from the starter's jar");
+			}
+			return versionOf(in);
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+	}
+
+}
