@@ -53,3 +53,21 @@ start_server() {
 		done
 	fi
 }
+
+# Another release of the sample, from $JAR: $1 the jar to write, $2 its Implementation-Version,
+# then lines for its own application.properties (sample.fail-at-startup=true makes a release that
+# fails at start-up). Uses the JDK's jar tool, which keeps the nested jars stored.
+sample_release() {
+	local target=$1 version=$2; shift 2
+	local work; work=$(mktemp -d "$BENCH_TMP/release-XXXXXX")
+	cp "$JAR" "$target"
+	printf 'Implementation-Version: %s\n' "$version" >"$work/manifest"
+	local files=()
+	if (($#)); then
+		mkdir -p "$work/BOOT-INF/classes"
+		printf '%s\n' "$@" >"$work/BOOT-INF/classes/application.properties"
+		files=(BOOT-INF/classes/application.properties)
+	fi
+	(cd "$work" && jar --update --file "$target" --manifest manifest "${files[@]}" 2>/dev/null)
+	rm -rf "$work"
+}

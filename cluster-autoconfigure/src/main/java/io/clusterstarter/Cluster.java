@@ -1,5 +1,6 @@
 package io.clusterstarter;
 
+import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -104,6 +105,25 @@ public interface Cluster {
 	 * rolling restart runs, or while another worker is being replaced
 	 */
 	CompletableFuture<Void> restartWorker(int id);
+
+	/**
+	 * Deploy a new release of the application: an executable jar, checked before any worker is
+	 * touched (the same application, a Java no newer than the workers', a compatible starter),
+	 * copied so that later changes to the file do not matter, given its worker image, then
+	 * rolled onto every slot the way {@link #rollingRestart()} replaces workers. If a new
+	 * worker fails (it exits, or is not ready within {@code cluster.startup-timeout}), the
+	 * slots already moved get workers of the previous release again. Publishes a
+	 * {@link io.clusterstarter.event.DeployEvent} for each phase. SIGHUP deploys the
+	 * {@code cluster.deploy.artifact} when its content changed.
+	 * @param artifact the executable jar; a relative path is resolved against the primary's
+	 * working directory
+	 * @return completes once every slot runs the new release; fails with the reason when the
+	 * deploy was rolled back (or could not even roll back)
+	 * @throws io.clusterstarter.deploy.DeployRefusedException if the artifact is refused, or a
+	 * deploy or rolling restart already runs; nothing was touched
+	 * @throws IllegalStateException outside the primary
+	 */
+	CompletableFuture<Void> deploy(Path artifact);
 
 	/**
 	 * Return the settings later forks will use.

@@ -46,10 +46,16 @@ public record ClusterSnapshot(Primary primary, Map<String, WorkerInfo> workers) 
 	 * @param image the worker image
 	 * @param rss resident memory of the primary's process in bytes, or {@code null} when
 	 * unknown (off Linux)
+	 * @param release the release new slots start with: the one launched, or the last one
+	 * deployed
+	 * @param previousRelease the release before it, which a failed deploy rolls back to, or
+	 * {@code null}
+	 * @param deploy the deploy under way, or {@code null}
 	 */
 	@JsonInclude(JsonInclude.Include.NON_NULL)
 	public record Primary(long pid, String startTime, String uptime, Integer port, String scheduling,
-			Settings settings, Counters counters, List<Integer> failedSlots, Image image, Long rss) {
+			Settings settings, Counters counters, List<Integer> failedSlots, Image image, Long rss, Release release,
+			Release previousRelease, Deploy deploy) {
 
 		public Primary {
 			failedSlots = (failedSlots != null) ? List.copyOf(failedSlots) : List.of();
@@ -62,7 +68,8 @@ public record ClusterSnapshot(Primary primary, Map<String, WorkerInfo> workers) 
 		 */
 		public Primary withSettings(Settings settings) {
 			return new Primary(this.pid, this.startTime, this.uptime, this.port, this.scheduling, settings,
-					this.counters, this.failedSlots, this.image, this.rss);
+					this.counters, this.failedSlots, this.image, this.rss, this.release, this.previousRelease,
+					this.deploy);
 		}
 
 	}
@@ -175,12 +182,37 @@ public record ClusterSnapshot(Primary primary, Map<String, WorkerInfo> workers) 
 	 * until the worker serves
 	 * @param startup how long the worker took from its fork until it served, or {@code null}
 	 * before that
+	 * @param release the release the worker runs
 	 * @param report the worker's latest figures, or {@code null} before its first report
 	 */
 	@JsonInclude(JsonInclude.Include.NON_NULL)
 	public record WorkerInfo(int id, int slot, long pid, String state, boolean ready, boolean lead, String startTime,
 			String uptime, boolean exitedAfterDisconnect, String logFile, Boolean fromImage, String startup,
-			Report report) {
+			Release release, Report report) {
+	}
+
+	/**
+	 * A release of the application: one artifact the workers run.
+	 * @param version its version ({@code Implementation-Version}, {@code build-info}, git
+	 * commit, else {@code sha256:} and the start of its hash), or {@code null} for a launch
+	 * that is not an executable jar
+	 * @param artifact the artifact as it was named (the launched jar, or the one deployed)
+	 * @param sha256 the SHA-256 of its content, or {@code null}
+	 * @param runsFrom the file its workers run: the primary's private copy, or the artifact
+	 * itself when no copy could be made
+	 */
+	@JsonInclude(JsonInclude.Include.NON_NULL)
+	public record Release(String version, String artifact, String sha256, String runsFrom) {
+	}
+
+	/**
+	 * The deploy under way.
+	 * @param release the release being deployed
+	 * @param phase {@code preparing} (its image), {@code rolling} (workers replaced one
+	 * after the other) or {@code rolling-back}
+	 * @param since when it started
+	 */
+	public record Deploy(Release release, String phase, String since) {
 	}
 
 	/**

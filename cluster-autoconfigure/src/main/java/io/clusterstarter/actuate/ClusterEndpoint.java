@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Set;
 
 import io.clusterstarter.ClusterSnapshot;
+import io.clusterstarter.deploy.DeployRefusedException;
 import io.clusterstarter.worker.WorkerRuntime;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
@@ -43,6 +44,12 @@ public class ClusterEndpoint {
 	public static final String SCALE = "scale";
 
 	/**
+	 * The action that deploys a new release: an executable jar in
+	 * {@code cluster.deploy.directory}.
+	 */
+	public static final String DEPLOY = "deploy";
+
+	/**
 	 * The action that replaces one worker: its replacement first, then it retires.
 	 */
 	public static final String RESTART = "restart";
@@ -61,6 +68,9 @@ public class ClusterEndpoint {
 	private static final Set<String> WORKER_ACTIONS = Set.of(RESTART, DISCONNECT, KILL);
 
 	private static final String MASK = "******";
+
+	/** How much longer than a status a deploy's answer may take: the copy and the checks. */
+	private static final Duration DEPLOY_CHECK_TIME = Duration.ofSeconds(30);
 
 	private final WorkerRuntime runtime;
 
@@ -112,18 +122,26 @@ public class ClusterEndpoint {
 	 * Act on the cluster. Off by default: the endpoint is read-only unless
 	 * {@code management.endpoint.cluster.access=unrestricted}.
 	 * @param action {@value #ROLLING_RESTART} to start a rolling restart (without waiting for
-	 * it), or {@value #SCALE} to change the number of workers
+	 * it), {@value #SCALE} to change the number of workers, or {@value #DEPLOY} to deploy a
+	 * release (checked before the answer, rolled without waiting for it)
 	 * @param workers the new number of workers, for {@value #SCALE}
+	 * @param artifact the executable jar, for {@value #DEPLOY}: a path in the primary's
+	 * {@code cluster.deploy.directory}, relative to it or absolute
 	 * @return what the primary started
 	 * @throws InvalidEndpointRequestException if the action is unknown or its input invalid
+	 * @throws DeployRefusedException if the primary refuses the deploy (400 for a bad
+	 * artifact, 409 for one that does not fit the cluster or a deploy already running)
 	 * @throws IllegalStateException if the primary refuses (a rolling restart already runs, or
 	 * the cluster shuts down)
 	 * @throws io.clusterstarter.worker.PrimaryUnavailableException if the primary does not
 	 * answer in time
 	 */
 	@WriteOperation
-	public Map<String, Object> act(@Nullable String action, @Nullable Integer workers) {
+	public Map<String, Object> act(@Nullable String action, @Nullable Integer workers, @Nullable String artifact) {
 		JsonNode argument = null;
+		if (DEPLOY.equals(action)) {
+			return deploy(artifact);
+		}
 		if (SCALE.equals(action)) {
 			if (workers == null) {
 				throw new InvalidEndpointRequestException("Action 'scale' needs 'workers', the new number of workers",
@@ -137,8 +155,9 @@ public class ClusterEndpoint {
 			argument = JsonNodeFactory.instance.numberNode(workers);
 		}
 		else if (!ROLLING_RESTART.equals(action)) {
-			throw new InvalidEndpointRequestException(unknownAction(action, ROLLING_RESTART, SCALE),
-					"Send {\"action\": \"" + ROLLING_RESTART + "\"} or {\"action\": \"" + SCALE + "\", \"workers\": n}");
+			throw new InvalidEndpointRequestException(unknownAction(action, ROLLING_RESTART, SCALE, DEPLOY),
+					"Send {\"action\": \"" + ROLLING_RESTART + "\"}, {\"action\": \"" + SCALE
+							+ "\", \"workers\": n} or {\"action\": \"" + DEPLOY + "\", \"artifact\": \"app-1.4.0.jar\"}");
 		}
 		if (this.runtime == null) {
 			throw new IllegalStateException("The application is not clustered");
@@ -147,6 +166,26 @@ public class ClusterEndpoint {
 		Map<String, Object> started = new LinkedHashMap<>();
 		started.put("action", action);
 		started.put("workers", count);
+		return started;
+	}
+
+	private Map<String, Object> deploy(@Nullable String artifact) {
+		if (artifact == null || artifact.isBlank()) {
+			throw new InvalidEndpointRequestException("Action 'deploy' needs 'artifact', the jar to deploy",
+					"Send {\"action\": \"deploy\", \"artifact\": \"app-1.4.0.jar\"}, a jar in cluster.deploy.directory");
+		}
+		if (this.runtime == null) {
+			throw new IllegalStateException("The application is not clustered");
+		}
+		// The primary copies and reads the jar before it answers: more than a status takes
+		JsonNode answer = this.runtime.request(DEPLOY, JsonNodeFactory.instance.stringNode(artifact),
+				this.timeout.plus(DEPLOY_CHECK_TIME));
+		if (answer.hasNonNull("refused")) {
+			throw new DeployRefusedException(answer.path("refused").asString(), answer.path("conflict").asBoolean());
+		}
+		Map<String, Object> started = new LinkedHashMap<>();
+		started.put("action", DEPLOY);
+		started.put("release", this.runtime.codec().fromTree(answer.path("release"), ClusterSnapshot.Release.class));
 		return started;
 	}
 

@@ -3,6 +3,7 @@ package io.clusterstarter.actuate;
 import java.util.Map;
 import java.util.function.Supplier;
 
+import io.clusterstarter.deploy.DeployRefusedException;
 import io.clusterstarter.worker.PrimaryUnavailableException;
 import org.jspecify.annotations.Nullable;
 
@@ -70,17 +71,20 @@ public class ClusterEndpointWebExtension {
 	}
 
 	/**
-	 * Act on the cluster: 200 with what started, 400 for an unknown action or invalid input,
-	 * 409 when the primary refuses (a rolling restart already runs), 503 when it does not
-	 * answer.
+	 * Act on the cluster: 200 with what started, 400 for an unknown action or invalid input
+	 * (a deploy's artifact missing, not a jar, outside {@code cluster.deploy.directory}), 409
+	 * when the primary refuses (a rolling restart or deploy already runs, a jar of another
+	 * application, Java or IPC protocol), 503 when it does not answer.
 	 * @param action the action
 	 * @param workers the new number of workers, for {@code scale}; taken as text so that a
 	 * value that is not a whole number gets a clear answer too
+	 * @param artifact the jar to deploy, for {@code deploy}
 	 * @return the response
 	 */
 	@WriteOperation
-	public WebEndpointResponse<Object> act(@Nullable String action, @Nullable String workers) {
-		return acted(null, () -> this.delegate.act(action, count(workers)));
+	public WebEndpointResponse<Object> act(@Nullable String action, @Nullable String workers,
+			@Nullable String artifact) {
+		return acted(null, () -> this.delegate.act(action, count(workers), artifact));
 	}
 
 	/**
@@ -106,6 +110,9 @@ public class ClusterEndpointWebExtension {
 		}
 		catch (PrimaryUnavailableException ex) {
 			return problem(WebEndpointResponse.STATUS_SERVICE_UNAVAILABLE, ex.getMessage());
+		}
+		catch (DeployRefusedException ex) {
+			return problem(ex.isConflict() ? 409 : WebEndpointResponse.STATUS_BAD_REQUEST, ex.getMessage());
 		}
 		catch (IllegalStateException ex) {
 			return problem(409, ex.getMessage());

@@ -2,6 +2,7 @@ package io.clusterstarter.actuate;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.function.Supplier;
 
 import io.clusterstarter.ClusterSnapshot;
@@ -13,7 +14,8 @@ import org.springframework.boot.health.contributor.Status;
 /**
  * Health of the cluster as the primary sees it: {@code UP} when the configured number of
  * workers serve (listening, or ready without a web server), {@link #DEGRADED} when some but not
- * all do, {@code DOWN} when none does or the primary does not answer. Details list each worker.
+ * all do, {@code DOWN} when none does or the primary does not answer. Details list each worker
+ * with the version it runs, the workers by version, and a deploy under way.
  *
  * @author cluster-spring-boot-starter
  */
@@ -52,11 +54,28 @@ public class ClusterHealthIndicator extends AbstractHealthIndicator {
 			builder.status(DEGRADED);
 		}
 		Map<String, Object> workers = new LinkedHashMap<>();
-		snapshot.workers()
-			.forEach((id, worker) -> workers.put(id,
-					Map.of("slot", worker.slot(), "pid", worker.pid(), "state", worker.state(), "ready",
-							worker.ready())));
+		Map<String, Long> versions = new TreeMap<>();
+		snapshot.workers().forEach((id, worker) -> {
+			Map<String, Object> details = new LinkedHashMap<>();
+			details.put("slot", worker.slot());
+			details.put("pid", worker.pid());
+			details.put("state", worker.state());
+			details.put("ready", worker.ready());
+			String version = (worker.release() != null) ? worker.release().version() : null;
+			if (version != null) {
+				details.put("version", version);
+				versions.merge(version, 1L, Long::sum);
+			}
+			workers.put(id, details);
+		});
 		builder.withDetail("expected", expected).withDetail("serving", serving).withDetail("workers", workers);
+		if (!versions.isEmpty()) {
+			builder.withDetail("versions", versions);
+		}
+		ClusterSnapshot.Deploy deploy = snapshot.primary().deploy();
+		if (deploy != null) {
+			builder.withDetail("deploy", deploy.phase() + " " + deploy.release().version());
+		}
 		if (!snapshot.primary().failedSlots().isEmpty()) {
 			builder.withDetail("failedSlots", snapshot.primary().failedSlots());
 		}

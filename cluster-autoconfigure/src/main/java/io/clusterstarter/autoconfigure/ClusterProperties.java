@@ -120,6 +120,10 @@ public class ClusterProperties {
 
 	private final Image image = new Image();
 
+	private final Deploy deploy = new Deploy();
+
+	private final Readiness readiness = new Readiness();
+
 	public boolean isEnabled() {
 		return this.enabled;
 	}
@@ -257,6 +261,14 @@ public class ClusterProperties {
 		return this.recycle;
 	}
 
+	public Deploy getDeploy() {
+		return this.deploy;
+	}
+
+	public Readiness getReadiness() {
+		return this.readiness;
+	}
+
 	/**
 	 * Return the number of workers to fork.
 	 * @param availableProcessors the processors available to this JVM
@@ -324,6 +336,7 @@ public class ClusterProperties {
 			throw invalid("cluster.restart.max-failures", this.restart.maxFailures, "must not be negative",
 					"a number of failures, or 0 to restart a failing slot forever");
 		}
+		requirePositive("cluster.readiness.check-interval", this.readiness.checkInterval);
 		requirePositive("cluster.heartbeat.interval", this.heartbeat.interval);
 		requirePositive("cluster.heartbeat.timeout", this.heartbeat.timeout);
 		if (this.heartbeat.timeout.compareTo(this.heartbeat.interval.multipliedBy(2)) < 0) {
@@ -849,6 +862,97 @@ public class ClusterProperties {
 
 		public void setTrainingArgs(List<String> trainingArgs) {
 			this.trainingArgs = trainingArgs;
+		}
+
+	}
+
+	/**
+	 * Deploys: a new release of the application rolled onto every worker, verified, and rolled
+	 * back when a new worker fails.
+	 */
+	public static class Deploy {
+
+		/**
+		 * The artifact SIGHUP deploys, re-read (and re-resolved, if it is a symlink such as
+		 * 'releases/current/app.jar') at each SIGHUP: a different content is deployed, the same
+		 * content gets a rolling restart. Defaults to the jar the primary was launched with, as
+		 * it was named.
+		 */
+		private Path artifact;
+
+		/**
+		 * The directory that artifacts deployed through the cluster endpoint must be in (after
+		 * resolving symlinks); the endpoint's deploy action is refused while it is not set.
+		 */
+		private Path directory;
+
+		/**
+		 * Whether a deployed release must start the same main class (Start-Class) as the one
+		 * running, so that a jar of another application is refused.
+		 */
+		private boolean requireSameStartClass = true;
+
+		public Path getArtifact() {
+			return this.artifact;
+		}
+
+		public void setArtifact(Path artifact) {
+			this.artifact = artifact;
+		}
+
+		public Path getDirectory() {
+			return this.directory;
+		}
+
+		public void setDirectory(Path directory) {
+			this.directory = directory;
+		}
+
+		public boolean isRequireSameStartClass() {
+			return this.requireSameStartClass;
+		}
+
+		public void setRequireSameStartClass(boolean requireSameStartClass) {
+			this.requireSameStartClass = requireSameStartClass;
+		}
+
+	}
+
+	/**
+	 * When a worker counts as ready: after its application is ready, its readiness health
+	 * group (or, without Actuator's health, its readiness state) must say it accepts traffic.
+	 * A worker that never does is killed after 'cluster.startup-timeout'; during a deploy, that
+	 * rolls the deploy back.
+	 */
+	public static class Readiness {
+
+		/**
+		 * The health group that must be UP before a worker counts as ready, as
+		 * /actuator/health/{group} shows it. Without such a group (or without Actuator's health),
+		 * the application's readiness state (ACCEPTING_TRAFFIC) is used. Empty to count a worker
+		 * ready as soon as its application is.
+		 */
+		private String healthGroup = "readiness";
+
+		/**
+		 * How often a worker that is not ready yet checks again.
+		 */
+		private Duration checkInterval = Duration.ofMillis(500);
+
+		public String getHealthGroup() {
+			return this.healthGroup;
+		}
+
+		public void setHealthGroup(String healthGroup) {
+			this.healthGroup = healthGroup;
+		}
+
+		public Duration getCheckInterval() {
+			return this.checkInterval;
+		}
+
+		public void setCheckInterval(Duration checkInterval) {
+			this.checkInterval = checkInterval;
 		}
 
 	}

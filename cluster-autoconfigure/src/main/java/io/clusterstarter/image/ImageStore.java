@@ -13,6 +13,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import org.apache.commons.logging.Log;
@@ -36,6 +37,9 @@ final class ImageStore {
 	static final String READY = "ready";
 
 	private static final String IN_USE = "in-use.lock";
+
+	/** An image's directory: its key, 32 hexadecimal digits. */
+	private static final Pattern IMAGE_NAME = Pattern.compile("[0-9a-f]{32}");
 
 	private final Path directory;
 
@@ -140,7 +144,10 @@ final class ImageStore {
 	void removeOld(String current, int keep) {
 		List<Path> images = new ArrayList<>();
 		try (Stream<Path> entries = Files.list(this.directory)) {
-			entries.filter(Files::isDirectory).filter((image) -> !image.getFileName().toString().equals(current))
+			// Only images, named by their key: the releases' copies live beside them
+			entries.filter(Files::isDirectory)
+				.filter((image) -> IMAGE_NAME.matcher(image.getFileName().toString()).matches())
+				.filter((image) -> !image.getFileName().toString().equals(current))
 				.forEach(images::add);
 		}
 		catch (IOException ex) {
@@ -198,7 +205,7 @@ final class ImageStore {
 		}
 	}
 
-	private static FileLock tryLock(FileChannel channel, boolean shared) throws IOException {
+	static FileLock tryLock(FileChannel channel, boolean shared) throws IOException {
 		try {
 			return channel.tryLock(0, Long.MAX_VALUE, shared);
 		}

@@ -68,10 +68,13 @@ public final class WorkerImages implements AutoCloseable {
 		/**
 		 * Build the training run.
 		 * @param training what the image changes in the command
+		 * @param background whether it runs at the lowest priority, so that serving workers keep
+		 * the processors; a deploy that waits for it runs it at normal priority instead, since
+		 * at the lowest one it may not get a processor at all while the workers are busy
 		 * @return the process to start
 		 * @throws IOException if the command cannot be written
 		 */
-		ProcessBuilder create(ImageLaunch training) throws IOException;
+		ProcessBuilder create(ImageLaunch training, boolean background) throws IOException;
 
 	}
 
@@ -106,6 +109,9 @@ public final class WorkerImages implements AutoCloseable {
 	private volatile ImagePreparation preparation;
 
 	private volatile boolean closed;
+
+	/** Whether the preparation runs because a deploy waits for it. */
+	private volatile boolean awaited;
 
 	/** The cache file as verified, to notice a change before each fork. */
 	private CacheCheck cacheCheck;
@@ -200,7 +206,7 @@ public final class WorkerImages implements AutoCloseable {
 	 * @param environment the environment
 	 * @return the directory
 	 */
-	static Path defaultRoot(Map<String, String> environment) {
+	public static Path defaultRoot(Map<String, String> environment) {
 		String cache = environment.get("XDG_CACHE_HOME");
 		Path base = null;
 		if (cache != null && !cache.isBlank() && Path.of(cache).isAbsolute()) {
@@ -219,7 +225,12 @@ public final class WorkerImages implements AutoCloseable {
 		return base.resolve("cluster-spring-boot").resolve("images");
 	}
 
-	static String safeName(String name) {
+	/**
+	 * Turn an application's name into the name of its directory.
+	 * @param name the main class, or the jar's name
+	 * @return a safe file name
+	 */
+	public static String safeName(String name) {
 		String safe = name.replaceAll("[^A-Za-z0-9._-]", "_");
 		return (safe.isEmpty() || safe.startsWith(".")) ? "application" + safe : safe;
 	}
@@ -236,6 +247,40 @@ public final class WorkerImages implements AutoCloseable {
 		this.preparer.setDaemon(true);
 		this.preparer.setPriority(Thread.MIN_PRIORITY);
 		this.preparer.start();
+	}
+
+	/**
+	 * Prepare the image on the calling thread, as a deploy does before its first worker, unless
+	 * it is ready, failed or off; the training run gets a normal priority, since the deploy
+	 * waits for it. Bounded by {@code cluster.image.training-timeout}; a failure is logged and
+	 * leaves the image failed, and workers start from the jar.
+	 * @return whether the image is ready
+	 */
+	public boolean prepareNow() {
+		synchronized (this) {
+			if (this.state != State.PREPARING || this.preparer != null || this.closed) {
+				return this.state == State.READY;
+			}
+			this.preparer = Thread.currentThread();
+			this.awaited = true;
+		}
+		try {
+			prepare();
+		}
+		finally {
+			synchronized (this) {
+				this.preparer = null;
+			}
+		}
+		return this.state == State.READY;
+	}
+
+	/**
+	 * Return the image's state.
+	 * @return the state
+	 */
+	public State state() {
+		return this.state;
 	}
 
 	private void prepare() {
@@ -297,7 +342,7 @@ public final class WorkerImages implements AutoCloseable {
 		ImageLaunch training = new ImageLaunch(jar,
 				List.of(this.format.writeOption(cache.toString()), "-Dspring.context.exit=onRefresh"),
 				this.properties.getTrainingArgs(), cache);
-		preparation.train(this.trainingCommand.create(training), cache);
+		preparation.train(this.trainingCommand.create(training, !this.awaited), cache);
 		Properties ready = new Properties();
 		ready.setProperty("jar", (jar != null) ? jar : "");
 		ready.setProperty("cache", cache.toString());

@@ -126,7 +126,7 @@ public class ClusterRunListener implements SpringApplicationRunListener, Ordered
 	@Override
 	public void ready(ConfigurableApplicationContext context, Duration timeTaken) {
 		if (this.worker != null) {
-			this.worker.ready();
+			this.worker.ready(context);
 		}
 	}
 

@@ -69,6 +69,16 @@ public record JvmLaunch(String javaExecutable, List<String> inputArguments, Map<
 	}
 
 	/**
+	 * Return the same launch running another jar with {@code -jar}: a release's own copy.
+	 * @param jar the jar, absolute
+	 * @return the launch
+	 */
+	public JvmLaunch withJar(String jar) {
+		return new JvmLaunch(this.javaExecutable, this.inputArguments, this.environment, jar, jar, this.modulePath,
+				null, this.mainClass, this.programArgs, this.workingDirectory);
+	}
+
+	/**
 	 * Return whether this JVM was launched with {@code -jar}: the class path is one jar and the
 	 * launcher's command starts with it.
 	 * @return whether the launch is {@code java -jar}

@@ -67,6 +67,9 @@ final class ManagedWorker implements Worker {
 	/** The worker image it was launched from, or {@code null}. */
 	private final ImageLaunch image;
 
+	/** The release it runs. */
+	private final Release release;
+
 	/** How long it took from fork to serving, once it serves. */
 	private volatile Duration startup;
 
@@ -87,9 +90,10 @@ final class ManagedWorker implements Worker {
 	private final Object outboxLock = new Object();
 
 	ManagedWorker(int id, int slot, String token, Process process, MessageCodec codec, PrimaryCluster cluster,
-			long requestLimit, String logFile, ImageLaunch image) {
+			long requestLimit, String logFile, ImageLaunch image, Release release) {
 		this.id = id;
 		this.image = image;
+		this.release = release;
 		this.logFile = logFile;
 		this.requestLimit = requestLimit;
 		this.slot = slot;
@@ -243,6 +247,10 @@ final class ManagedWorker implements Worker {
 
 	ImageLaunch image() {
 		return this.image;
+	}
+
+	Release release() {
+		return this.release;
 	}
 
 	/**

@@ -8,9 +8,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Optional;
@@ -45,7 +43,6 @@ import io.clusterstarter.event.WorkerListeningEvent;
 import io.clusterstarter.event.WorkerMessageEvent;
 import io.clusterstarter.event.WorkerOnlineEvent;
 import io.clusterstarter.image.ImageLaunch;
-import io.clusterstarter.image.WorkerImages;
 import io.clusterstarter.ipc.IpcConnection;
 import io.clusterstarter.ipc.IpcMessage;
 import io.clusterstarter.ipc.IpcServer;
@@ -97,11 +94,20 @@ public class PrimaryCluster implements Cluster, IpcServer.Authenticator {
 	/** Decides what follows each worker's exit. */
 	private final WorkerExits exits;
 
-	/** Starts the worker JVMs and the image's training run. */
+	/** Starts the worker JVMs and the images' training runs, and makes releases. */
 	private final WorkerProcesses processes;
 
-	/** The image workers start from once it is ready. */
-	private final WorkerImages images;
+	/** Which release runs where; loop only. */
+	private final Releases releases;
+
+	/** Deploys of new releases. */
+	private final Deployment deployment;
+
+	/** Builds the primary's view for the cluster endpoint; loop only. */
+	private final ClusterView view;
+
+	/** Notices the launched jar changing under the primary, or {@code null}; loop only. */
+	private final LaunchedJarWatch jarWatch;
 
 	/** Answers what workers ask of the primary; loop only. */
 	private final WorkerRequests requests;
@@ -168,7 +174,10 @@ public class PrimaryCluster implements Cluster, IpcServer.Authenticator {
 		this.hangs = new HangDetector(this, properties, executor, options.port() != null);
 		this.exits = new WorkerExits(this, properties, this.restarts, this.counters, executor);
 		this.processes = new WorkerProcesses(launch, options, properties, this, this.settings);
-		this.images = this.processes.images();
+		this.releases = new Releases(this.processes.launchedRelease());
+		this.deployment = new Deployment(this, properties, this.processes, this.releases);
+		this.jarWatch = LaunchedJarWatch.of(launch);
+		this.view = new ClusterView(this, properties, options, launch, this.counters);
 	}
 
 	/**
@@ -189,6 +198,9 @@ public class PrimaryCluster implements Cluster, IpcServer.Authenticator {
 		this.loop.scheduleWithFixedDelay(() -> later(() -> {
 			if (!this.stopping) {
 				this.hangs.check(this.workers.values());
+				if (this.jarWatch != null) {
+					this.jarWatch.check(this.releases.current());
+				}
 			}
 		}), every, every, TimeUnit.MILLISECONDS);
 		// The primary's own work (workers' reports, the JIT) grows its heap and native arenas
@@ -267,12 +279,16 @@ public class PrimaryCluster implements Cluster, IpcServer.Authenticator {
 			if (this.stopping) {
 				throw new IllegalStateException("The cluster is shutting down");
 			}
+			if (this.deployment.isRunning()) {
+				throw new IllegalStateException("A deploy is running; scale once it has ended");
+			}
 			if (this.replacements.isRolling()) {
 				throw new IllegalStateException("A rolling restart is running; scale once it has ended");
 			}
 			int previous = this.target;
 			this.target = workers;
 			this.restarts.forgetFrom(workers);
+			this.releases.forgetFrom(workers);
 			this.startups.cancelFrom(workers);
 			List<ManagedWorker> live = staying();
 			Set<Integer> occupied = this.restarts.reserved();
@@ -302,8 +318,42 @@ public class PrimaryCluster implements Cluster, IpcServer.Authenticator {
 			if (this.stopping) {
 				throw new IllegalStateException("The cluster is shutting down");
 			}
+			if (this.deployment.isRunning()) {
+				throw new IllegalStateException("A deploy is running; it replaces every worker already");
+			}
 			return this.replacements.roll(staying());
 		});
+	}
+
+	@Override
+	public CompletableFuture<Void> deploy(Path artifact) {
+		return this.deployment.deploy(this.launch.workingDirectory().resolve(artifact).normalize()).done();
+	}
+
+	/**
+	 * Deploy an artifact named through the cluster endpoint: only one in
+	 * {@code cluster.deploy.directory}.
+	 * @param artifact the artifact, relative to that directory or absolute
+	 * @return the release being deployed
+	 * @throws io.clusterstarter.deploy.DeployRefusedException if it is refused
+	 */
+	ClusterSnapshot.Release deployFromEndpoint(String artifact) {
+		return this.deployment.fromEndpoint(artifact);
+	}
+
+	/**
+	 * What SIGHUP does: deploy the artifact when its content is not the release running,
+	 * otherwise restart every worker (see {@link Deployment#reload(Path)}).
+	 * @param artifact {@code cluster.deploy.artifact}, or the launched jar
+	 * @throws io.clusterstarter.deploy.DeployRefusedException if the artifact cannot be deployed
+	 * @throws IllegalStateException if a deploy or rolling restart already runs
+	 */
+	public void reload(Path artifact) {
+		this.deployment.reload(artifact);
+	}
+
+	Path workingDirectory() {
+		return this.launch.workingDirectory();
 	}
 
 	@Override
@@ -322,45 +372,7 @@ public class PrimaryCluster implements Cluster, IpcServer.Authenticator {
 	 * @return the snapshot
 	 */
 	public ClusterSnapshot snapshot() {
-		return onLoop(() -> {
-			Instant now = Instant.now();
-			Map<String, ClusterSnapshot.WorkerInfo> infos = new LinkedHashMap<>();
-			new TreeMap<>(this.workers).forEach((id, worker) -> infos.put(String.valueOf(id),
-					new ClusterSnapshot.WorkerInfo(id, worker.slot(), worker.pid(), worker.state().displayName(),
-							worker.isReady(), this.lead.isLead(worker), worker.startTime().toString(),
-							Duration.between(worker.startTime(), now).toString(), worker.exitedAfterDisconnect(),
-							worker.logFile(), worker.fromImage(),
-							(worker.startup() != null) ? worker.startup().toString() : null, report(worker, now))));
-			ClusterSnapshot.Primary primary = new ClusterSnapshot.Primary(ProcessHandle.current().pid(),
-					this.options.jvmStartTime().toString(), Duration.between(this.options.jvmStartTime(), now).toString(),
-					this.options.port(), (this.options.port() != null) ? "reuseport" : "none", effectiveSettings(),
-					new ClusterSnapshot.Counters(this.counters.forks.sum(), this.counters.totalExits(),
-							this.counters.restarts.sum(), this.counters.recycles.sum()),
-					this.restarts.failedSlots(), this.images.snapshot(), ProcessMemory.resident(ProcessMemory.SELF));
-			return new ClusterSnapshot(primary, infos);
-		});
-	}
-
-	private ClusterSnapshot.Settings effectiveSettings() {
-		ClusterSettings current = this.settings;
-		ClusterProperties.Restart restart = this.properties.getRestart();
-		ClusterProperties.Stats stats = this.properties.getStats();
-		return new ClusterSnapshot.Settings(this.target, current.execArgv(), current.args(), current.env(),
-				current.isSilent(), this.properties.isShareProcessors(),
-				this.properties.getCpuAffinity().name().toLowerCase(Locale.ROOT),
-				this.properties.getShutdownTimeout().toString(),
-				new ClusterSnapshot.Restart(restart.getPolicy().name().toLowerCase(Locale.ROOT).replace('_', '-'),
-						restart.getInitialBackoff().toString(), restart.getMaxBackoff().toString(),
-						restart.getMultiplier()),
-				stats.isEnabled() ? stats.getInterval().toString() : null,
-				this.properties.getRollingRestart().getParallelism(), this.startups.concurrency(), recycleLimits(),
-				maxRamPercentage());
-	}
-
-	private Double maxRamPercentage() {
-		double share = this.options.maxRamPercentagePerWorker(this.target);
-		boolean userSetsHeap = JvmOptions.setsHeapSize(this.launch.userOptions(this.settings.execArgv()));
-		return (share > 0 && !userSetsHeap) ? share : null;
+		return onLoop(() -> this.view.snapshot(new TreeMap<>(this.workers).values()));
 	}
 
 	/**
@@ -368,41 +380,6 @@ public class PrimaryCluster implements Cluster, IpcServer.Authenticator {
 	 */
 	Path ipcDirectory() {
 		return this.ipc.directory();
-	}
-
-	private ClusterSnapshot.Recycle recycleLimits() {
-		ClusterProperties.Recycle recycle = this.properties.getRecycle();
-		if (!recycle.hasLimit()) {
-			return null;
-		}
-		return new ClusterSnapshot.Recycle((recycle.getMaxRequests() > 0) ? recycle.getMaxRequests() : null,
-				(recycle.getMaxRequestsJitter() > 0) ? recycle.getMaxRequestsJitter() : null,
-				(recycle.getMaxHeapAfterGc() != null) ? recycle.getMaxHeapAfterGc().toBytes() : null,
-				(recycle.getMaxRss() != null) ? recycle.getMaxRss().toBytes() : null);
-	}
-
-	/**
-	 * Describe a worker's latest figures: in full while fresh, only their time and age once
-	 * the worker has missed two reports.
-	 */
-	private ClusterSnapshot.Report report(ManagedWorker worker, Instant now) {
-		IpcMessage.Stats stats = worker.stats();
-		Instant time = worker.statsTime();
-		if (stats == null || time == null) {
-			return null;
-		}
-		Duration age = Duration.between(time, now);
-		Duration staleAfter = this.properties.getStats().getInterval().multipliedBy(2).plusSeconds(1);
-		if (age.compareTo(staleAfter) > 0) {
-			return new ClusterSnapshot.Report(time.toString(), age.toString(), true, null, null, null, null, null,
-					null, null);
-		}
-		ClusterSnapshot.Requests requests = (stats.requestsServed() != null && stats.requestsInFlight() != null)
-				? new ClusterSnapshot.Requests(stats.requestsServed(), stats.requestsInFlight()) : null;
-		return new ClusterSnapshot.Report(time.toString(), age.toString(), false,
-				new ClusterSnapshot.Heap(stats.heapUsed(), stats.heapCommitted(), stats.heapMax(), stats.heapAfterGc()),
-				(stats.processCpuLoad() >= 0) ? stats.processCpuLoad() : null, stats.threads(),
-				Duration.ofMillis(stats.gcPauseMillis()).toString(), requests, stats.rss(), stats.pss());
 	}
 
 	/**
@@ -415,7 +392,7 @@ public class PrimaryCluster implements Cluster, IpcServer.Authenticator {
 	/**
 	 * Return the workers that are not on their way out; loop only.
 	 */
-	private List<ManagedWorker> staying() {
+	List<ManagedWorker> staying() {
 		return this.workers.values().stream().filter((worker) -> !worker.isLeaving()).toList();
 	}
 
@@ -434,16 +411,45 @@ public class PrimaryCluster implements Cluster, IpcServer.Authenticator {
 		return new TreeMap<>(this.workers).values().stream().filter((worker) -> worker.connection() != null).toList();
 	}
 
+	/**
+	 * Return the staying workers in a slot; loop only.
+	 */
+	List<ManagedWorker> stayingIn(int slot) {
+		return staying().stream().filter((worker) -> worker.slot() == slot).toList();
+	}
+
+	/**
+	 * Return every worker not yet exited, leaving or not; loop only.
+	 */
+	List<ManagedWorker> liveWorkers() {
+		return List.copyOf(this.workers.values());
+	}
+
+	/**
+	 * Return whether a worker is about to be forked into the slot: a crash restart after its
+	 * backoff, or a fork waiting for its start-up wave; loop only.
+	 */
+	boolean awaitsWorker(int slot) {
+		return this.restarts.isPending(slot) || this.startups.slots().contains(slot);
+	}
+
 	Replacements replacements() {
 		return this.replacements;
 	}
 
-	WorkerImages images() {
-		return this.images;
+	Releases releases() {
+		return this.releases;
 	}
 
 	boolean isStopping() {
 		return this.stopping;
+	}
+
+	/**
+	 * Return how many live workers run each release version; any thread.
+	 */
+	Map<String, Long> workersByVersion() {
+		return Releases.versions(this.workers.values());
 	}
 
 	int countInState(WorkerState state) {
@@ -452,6 +458,22 @@ public class PrimaryCluster implements Cluster, IpcServer.Authenticator {
 
 	int configuredWorkers() {
 		return this.target;
+	}
+
+	boolean isLead(ManagedWorker worker) {
+		return this.lead.isLead(worker);
+	}
+
+	List<Integer> failedSlots() {
+		return this.restarts.failedSlots();
+	}
+
+	int startupConcurrency() {
+		return this.startups.concurrency();
+	}
+
+	ClusterSnapshot.Deploy deploySnapshot() {
+		return this.deployment.snapshot();
 	}
 
 	int failedSlotCount() {
@@ -537,7 +559,7 @@ public class PrimaryCluster implements Cluster, IpcServer.Authenticator {
 		if (this.ipc != null) {
 			this.ipc.close();
 		}
-		this.images.close();
+		this.releases.closeAll();
 		return killed;
 	}
 
@@ -547,7 +569,7 @@ public class PrimaryCluster implements Cluster, IpcServer.Authenticator {
 	 */
 	public void killAll() {
 		this.stopping = true;
-		this.images.close();
+		this.releases.closeAll();
 		this.workers.values().forEach((worker) -> killTree(worker.javaProcess().toHandle()));
 		if (this.ipc != null) {
 			this.ipc.close();
@@ -572,6 +594,10 @@ public class PrimaryCluster implements Cluster, IpcServer.Authenticator {
 	}
 
 	ManagedWorker forkInSlot(int slot, Map<String, String> forkEnv) {
+		return forkInSlot(slot, forkEnv, this.releases.forSlot(slot));
+	}
+
+	ManagedWorker forkInSlot(int slot, Map<String, String> forkEnv, Release release) {
 		if (this.stopping) {
 			throw new IllegalStateException("The cluster is shutting down");
 		}
@@ -579,7 +605,7 @@ public class PrimaryCluster implements Cluster, IpcServer.Authenticator {
 		String token = newToken();
 		WorkerProcesses.Started started;
 		try {
-			started = this.processes.start(id, slot, token, forkEnv, this.ipc, this.codec.maxMessageSize());
+			started = this.processes.start(id, slot, token, forkEnv, this.ipc, this.codec.maxMessageSize(), release);
 		}
 		catch (IOException ex) {
 			throw new IllegalStateException("Could not fork worker " + id + ": " + ex.getMessage(), ex);
@@ -590,7 +616,7 @@ public class PrimaryCluster implements Cluster, IpcServer.Authenticator {
 		long jitter = ThreadLocalRandom.current().nextLong(recycle.getMaxRequestsJitter() + 1);
 		long requestLimit = (recycle.getMaxRequests() > 0) ? recycle.getMaxRequests() + jitter : 0;
 		ManagedWorker worker = new ManagedWorker(id, slot, token, process, this.codec, this, requestLimit,
-				started.logFile(), started.image());
+				started.logFile(), started.image(), release);
 		this.workers.put(id, worker);
 		this.counters.forks.increment();
 		logger.debug("Forked " + worker + " in slot " + slot);
@@ -667,6 +693,13 @@ public class PrimaryCluster implements Cluster, IpcServer.Authenticator {
 		return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
 	}
 
+	/**
+	 * Return the release that new slots start with, for the endpoint and the meters.
+	 */
+	Release currentRelease() {
+		return this.releases.current();
+	}
+
 	@Override
 	public boolean accepts(int id, String token) {
 		ManagedWorker worker = this.workers.get(id);
@@ -709,6 +742,7 @@ public class PrimaryCluster implements Cluster, IpcServer.Authenticator {
 				worker.advance(WorkerState.LISTENING);
 				started(worker);
 			}
+			servedIfReady(worker);
 			this.replacements.progress(worker);
 			publish(
 					new WorkerListeningEvent(worker, listening.address(), listening.port(), listening.namespace()));
@@ -720,6 +754,7 @@ public class PrimaryCluster implements Cluster, IpcServer.Authenticator {
 				started(worker);
 			}
 			worker.markReady();
+			servedIfReady(worker);
 			this.exits.backoffStartsOverWhenStable(worker);
 			this.replacements.progress(worker);
 			logSummaryWhenUp();
@@ -762,6 +797,15 @@ public class PrimaryCluster implements Cluster, IpcServer.Authenticator {
 	}
 
 	/**
+	 * Once a worker listens and is ready, its slot runs its release.
+	 */
+	private void servedIfReady(ManagedWorker worker) {
+		if (serving(worker) && worker.isReady() && !worker.isLeaving()) {
+			this.releases.served(worker);
+		}
+	}
+
+	/**
 	 * A worker serves for the first time: say how long it took, and whether its JVM really
 	 * started from the image, which the JVM would otherwise refuse silently.
 	 */
@@ -777,7 +821,7 @@ public class PrimaryCluster implements Cluster, IpcServer.Authenticator {
 				startup.toMillis() / 1000.0,
 				(image == null) ? "" : fromImage ? ", from the image" : ", launched from the image but without its cache"));
 		if (image != null && !fromImage) {
-			this.images.refused(worker.toString(), image);
+			worker.release().images().refused(worker.toString(), image);
 		}
 	}
 
@@ -794,7 +838,10 @@ public class PrimaryCluster implements Cluster, IpcServer.Authenticator {
 					web ? "listening on port " + this.options.port() : "ready", seconds,
 					ProcessHandle.current().pid()));
 			// Only now: the first workers start without competing with the image's training run
-			this.images.prepareInBackground();
+			this.releases.current().images().prepareInBackground();
+			// Made now, not at the first scrape: it reads resources from the jar, which a
+			// rebuild may overwrite later
+			this.requests.prepareMeters();
 			PrimaryFootprint.trim();
 		}
 	}
@@ -832,6 +879,11 @@ public class PrimaryCluster implements Cluster, IpcServer.Authenticator {
 	void workersChanged() {
 		assignLead();
 		startWaitingForks();
+		// A slot a roll waits for may have its worker now; a release nobody runs any more goes
+		this.replacements.rollNext();
+		if (!this.deployment.isRunning() && this.releases.closeUnused(liveWorkers())) {
+			this.processes.removeUnusedReleases();
+		}
 	}
 
 	/**
@@ -874,7 +926,7 @@ public class PrimaryCluster implements Cluster, IpcServer.Authenticator {
 	 * Run on the event loop and wait, or run directly when already on it, so that listeners
 	 * may call the cluster without deadlocking.
 	 */
-	private <T> T onLoop(Supplier<T> task) {
+	<T> T onLoop(Supplier<T> task) {
 		if (Thread.currentThread() == this.loopThread) {
 			return task.get();
 		}

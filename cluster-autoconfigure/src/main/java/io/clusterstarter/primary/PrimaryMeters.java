@@ -11,6 +11,8 @@ import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.FunctionTimer;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.MultiGauge;
+import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -19,7 +21,7 @@ import org.springframework.util.ClassUtils;
 
 /**
  * The primary's meters about the cluster: workers by state, forks, exits by cause, restarts,
- * worker start-up time, failed slots and scrape misses. The primary has no application context, so it keeps
+ * worker start-up time, failed slots, scrape misses and workers by release version. The primary has no application context, so it keeps
  * a Prometheus registry of its own, which the cluster-wide scrape renders beside the workers'
  * meters. Only loaded when Micrometer's Prometheus registry is on the class path.
  *
@@ -47,7 +49,18 @@ final class PrimaryMeters implements MeterBinder {
 		}
 		PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
 		new PrimaryMeters(cluster, counters).bindTo(registry);
-		return registry::scrape;
+		MultiGauge versions = MultiGauge.builder("cluster.workers.release")
+			.description("Live workers by the version of the release they run")
+			.register(registry);
+		return () -> {
+			// Versions come and go with deploys: the rows are the current ones at each scrape
+			versions.register(cluster.workersByVersion()
+				.entrySet()
+				.stream()
+				.map((entry) -> MultiGauge.Row.of(Tags.of("version", entry.getKey()), entry.getValue()))
+				.toList(), true);
+			return registry.scrape();
+		};
 	}
 
 	@Override

@@ -3,6 +3,7 @@ package io.clusterstarter.primary;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
@@ -14,6 +15,7 @@ import io.clusterstarter.ClusterPrimaryComponent;
 import io.clusterstarter.autoconfigure.ClusterConfigurationException;
 import io.clusterstarter.autoconfigure.ClusterProperties;
 import io.clusterstarter.autoconfigure.UnknownClusterProperties;
+import io.clusterstarter.deploy.DeployRefusedException;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
@@ -55,6 +57,9 @@ public final class PrimaryRunner {
 	private final AtomicInteger signals = new AtomicInteger();
 
 	private volatile PrimaryCluster cluster;
+
+	/** What SIGHUP deploys when its content changed, or {@code null} to restart only. */
+	private volatile Path reloadArtifact;
 
 	/**
 	 * Create the runner.
@@ -172,6 +177,9 @@ public final class PrimaryRunner {
 	private int runCluster(PrimaryOptions options) {
 		JvmLaunch launch = JvmLaunch.current(this.args, this.application.getMainApplicationClass());
 		PrimaryCluster cluster = new PrimaryCluster(this.properties, launch, options);
+		this.reloadArtifact = (this.properties.getDeploy().getArtifact() != null)
+				? this.properties.getDeploy().getArtifact()
+				: launch.isJar() ? Path.of(launch.absolute(launch.classPath())) : null;
 		// Created before anything is forked: a primary component that cannot be created is
 		// reported like any other start-up failure
 		AnnotationConfigApplicationContext context = createPrimaryContext(cluster);
@@ -183,6 +191,7 @@ public final class PrimaryRunner {
 		logger.info("Starting cluster primary (pid " + ProcessHandle.current().pid() + ") for "
 				+ describeApplication() + ": forking " + options.workers() + " worker"
 				+ ((options.workers() != 1) ? "s" : "") + ((options.port() != null) ? " on port " + options.port() : ""));
+		PrimaryPreload.inBackground(this.application.getClassLoader());
 		try (context) {
 			cluster.start();
 			this.stopRequested.await();
@@ -239,18 +248,26 @@ public final class PrimaryRunner {
 	}
 
 	/**
-	 * SIGHUP starts a rolling restart, as it reloads Gunicorn's workers.
+	 * SIGHUP reloads, as it reloads Gunicorn's and Puma's workers: it deploys
+	 * {@code cluster.deploy.artifact} (by default the launched jar, as named) when its content
+	 * is not the release running, and otherwise restarts every worker.
 	 */
 	private void onHangup() {
 		PrimaryCluster current = this.cluster;
 		if (current == null) {
 			return;
 		}
-		logger.info("Received SIGHUP; starting a rolling restart");
+		Path artifact = this.reloadArtifact;
+		logger.info("Received SIGHUP; " + ((artifact != null) ? "reloading from " + artifact : "starting a rolling restart"));
 		try {
-			current.rollingRestart();
+			if (artifact != null) {
+				current.reload(artifact);
+			}
+			else {
+				current.rollingRestart();
+			}
 		}
-		catch (IllegalStateException ex) {
+		catch (IllegalStateException | DeployRefusedException ex) {
 			logger.warn("Ignored SIGHUP: " + ex.getMessage());
 		}
 	}

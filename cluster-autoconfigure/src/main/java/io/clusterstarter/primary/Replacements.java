@@ -2,7 +2,6 @@ package io.clusterstarter.primary;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.Deque;
 import java.util.List;
 import java.util.Map;
@@ -16,7 +15,8 @@ import org.apache.commons.logging.LogFactory;
 
 /**
  * Replaces workers without dropping below the number serving: all of them in a rolling
- * restart, or one at a time (on request, or when it reaches a {@code cluster.recycle} limit).
+ * restart or a deploy (and its rollback), or one at a time (on request, or when it reaches a
+ * {@code cluster.recycle} limit).
  * Each replacement is forked into the slot of the worker it replaces, and that worker is
  * disconnected only once the replacement listens and is ready. Used on the cluster's event loop
  * only, so it needs no locking.
@@ -46,27 +46,50 @@ final class Replacements {
 	}
 
 	/**
-	 * Start a rolling restart of the given workers.
+	 * Start a rolling restart of the given workers: each is replaced by a worker of its own
+	 * slot's release.
 	 * @param live the workers to replace, none of them leaving
 	 * @return completes when every worker has been replaced, or fails with the reason the
 	 * rolling restart stopped
 	 * @throws IllegalStateException if a rolling restart already runs
 	 */
 	CompletableFuture<Void> roll(List<ManagedWorker> live) {
+		return startRoll(live, null, "Rolling restart", true);
+	}
+
+	/**
+	 * Move every slot to a release the same zero-loss way, for a deploy or its rollback: each
+	 * worker of another release is replaced by one of this release, its replacement first.
+	 * @param live the live workers, none of them leaving
+	 * @param target the release every slot is to run
+	 * @param description what the roll is, for the log ("Deploy of 2.0.0")
+	 * @return completes when no slot runs another release, or fails with the reason the roll
+	 * stopped
+	 * @throws IllegalStateException if a rolling restart already runs
+	 */
+	CompletableFuture<Void> rollTo(List<ManagedWorker> live, Release target, String description) {
+		return startRoll(live, target, description, false);
+	}
+
+	private CompletableFuture<Void> startRoll(List<ManagedWorker> live, Release target, String description,
+			boolean rollingRestart) {
 		if (this.roll != null) {
-			throw new IllegalStateException("A rolling restart is already running");
+			throw new IllegalStateException(
+					(this.roll.rollingRestart ? "A rolling restart" : this.roll.description) + " is already running");
 		}
-		// A worker already being replaced is left to its swap; its replacement is rolled
-		List<ManagedWorker> current = live.stream()
-			.filter((worker) -> swapOf(worker) == null)
-			.sorted(Comparator.comparingInt(ManagedWorker::slot).thenComparingInt(ManagedWorker::id))
-			.toList();
+		// By slot, not by worker: a worker that crashes meanwhile is replaced in its slot, and
+		// its replacement is rolled in turn if it runs another release
+		java.util.SortedSet<Integer> slots = new java.util.TreeSet<>();
+		live.forEach((worker) -> slots.add(worker.slot()));
+		int idAtStart = live.stream().mapToInt(ManagedWorker::id).max().orElse(0);
 		int parallelism = this.properties.getRollingRestart().getParallelism();
-		Roll started = new Roll(current, parallelism);
+		Roll started = new Roll(slots, parallelism, target, idAtStart, description, rollingRestart);
 		this.roll = started;
-		logger.info("Rolling restart of " + current.size() + " worker" + ((current.size() != 1) ? "s" : "")
-				+ " started" + ((parallelism > 1) ? ", " + parallelism + " at a time" : ""));
-		this.cluster.publish(new RollingRestartEvent(this.cluster, RollingRestartEvent.Phase.STARTED, 0, null));
+		logger.info(description + " of " + started.total + " worker" + ((started.total != 1) ? "s" : "") + " started"
+				+ ((parallelism > 1) ? ", " + parallelism + " at a time" : ""));
+		if (rollingRestart) {
+			this.cluster.publish(new RollingRestartEvent(this.cluster, RollingRestartEvent.Phase.STARTED, 0, null));
+		}
 		rollNext();
 		return started.done;
 	}
@@ -118,7 +141,8 @@ final class Replacements {
 	 * Fork the replacement of a worker into its slot.
 	 */
 	private Swap startSwap(ManagedWorker old, Roll owner, String reason) {
-		Swap swap = new Swap(old, this.cluster.forkInSlot(old.slot(), Map.of()), owner, reason);
+		Release release = (owner != null && owner.target != null) ? owner.target : old.release();
+		Swap swap = new Swap(old, this.cluster.forkInSlot(old.slot(), Map.of(), release), owner, reason);
 		this.swaps.add(swap);
 		return swap;
 	}
@@ -132,10 +156,11 @@ final class Replacements {
 	}
 
 	/**
-	 * Start replacing the next workers still to replace, up to the roll's parallelism, or end
-	 * the rolling restart. A single-worker replacement under way finishes first.
+	 * Start replacing the next slots still to replace, up to the roll's parallelism, or end the
+	 * roll. A single-worker replacement under way finishes first. A slot whose worker is still
+	 * starting, is being replaced, or is about to be restarted after a crash waits its turn.
 	 */
-	private void rollNext() {
+	void rollNext() {
 		Roll current = this.roll;
 		if (current == null) {
 			return;
@@ -147,16 +172,32 @@ final class Replacements {
 		if (this.swaps.stream().anyMatch((swap) -> swap.roll == null)) {
 			return;
 		}
+		List<Integer> waiting = new ArrayList<>();
 		while (current.active < current.parallelism) {
-			ManagedWorker next = current.pending.pollFirst();
-			while (next != null && next.isLeaving()) {
-				next = current.pending.pollFirst();
-			}
-			if (next == null) {
+			Integer slot = current.pending.pollFirst();
+			if (slot == null) {
 				break;
 			}
+			ManagedWorker next = null;
+			boolean wait = this.cluster.awaitsWorker(slot);
+			for (ManagedWorker worker : this.cluster.stayingIn(slot)) {
+				if (swapOf(worker) != null || swapReplacing(worker) != null
+						|| (current.replaces(worker) && !(this.cluster.serving(worker) && worker.isReady()))) {
+					wait = true;
+				}
+				else if (current.replaces(worker)) {
+					next = worker;
+				}
+			}
+			if (wait) {
+				waiting.add(slot);
+				continue;
+			}
+			if (next == null) {
+				continue; // nothing to replace here
+			}
 			try {
-				startSwap(next, current, "rolling restart");
+				startSwap(next, current, current.description.toLowerCase(java.util.Locale.ROOT));
 				current.active++;
 			}
 			catch (RuntimeException ex) {
@@ -164,7 +205,8 @@ final class Replacements {
 				return;
 			}
 		}
-		if (current.active == 0) {
+		current.pending.addAll(waiting);
+		if (current.active == 0 && current.pending.isEmpty()) {
 			endRoll(current, null);
 		}
 	}
@@ -175,7 +217,12 @@ final class Replacements {
 	 */
 	void progress(ManagedWorker worker) {
 		Swap swap = swapReplacing(worker);
-		if (swap == null || swap.retiring || !this.cluster.serving(worker) || !worker.isReady()) {
+		if (swap == null) {
+			// A slot the roll waits for may now be ready to roll
+			rollNext();
+			return;
+		}
+		if (swap.retiring || !this.cluster.serving(worker) || !worker.isReady()) {
 			return;
 		}
 		swap.retiring = true;
@@ -265,18 +312,22 @@ final class Replacements {
 		}
 		this.roll = null;
 		if (failure == null) {
-			logger.info("Rolling restart completed: " + current.replaced + " worker"
+			logger.info(current.description + " completed: " + current.replaced + " worker"
 					+ ((current.replaced != 1) ? "s" : "") + " replaced");
-			this.cluster.publish(
-					new RollingRestartEvent(this.cluster, RollingRestartEvent.Phase.COMPLETED, current.replaced, null));
+			if (current.rollingRestart) {
+				this.cluster.publish(new RollingRestartEvent(this.cluster, RollingRestartEvent.Phase.COMPLETED,
+						current.replaced, null));
+			}
 			current.done.complete(null);
 		}
 		else {
-			logger.error("Rolling restart aborted after " + current.replaced + " of " + current.total + " workers: "
-					+ failure + "; the workers not yet replaced keep serving");
-			this.cluster.publish(
-					new RollingRestartEvent(this.cluster, RollingRestartEvent.Phase.ABORTED, current.replaced, failure));
-			current.done.completeExceptionally(new IllegalStateException("Rolling restart aborted: " + failure));
+			logger.error(current.description + " aborted after " + current.replaced + " of " + current.total
+					+ " workers: " + failure + "; the workers not yet replaced keep serving");
+			if (current.rollingRestart) {
+				this.cluster.publish(new RollingRestartEvent(this.cluster, RollingRestartEvent.Phase.ABORTED,
+						current.replaced, failure));
+			}
+			current.done.completeExceptionally(new Aborted(current.description, failure));
 		}
 	}
 
@@ -322,15 +373,47 @@ final class Replacements {
 	}
 
 	/**
-	 * A rolling restart: the workers still to replace, and how many are being replaced.
+	 * Why a roll stopped early, as its future fails with it.
+	 */
+	static final class Aborted extends IllegalStateException {
+
+		private final String reason;
+
+		Aborted(String description, String reason) {
+			super(description + " aborted: " + reason);
+			this.reason = reason;
+		}
+
+		/**
+		 * Return the reason alone, without the roll's description.
+		 */
+		String reason() {
+			return this.reason;
+		}
+
+	}
+
+	/**
+	 * A roll over the slots: those still to visit, how many are being replaced, and which
+	 * workers it replaces.
 	 */
 	private static final class Roll {
 
-		private final Deque<ManagedWorker> pending;
+		private final Deque<Integer> pending;
 
 		private final int total;
 
 		private final int parallelism;
+
+		/** The release every slot is to run, or {@code null} to restart each in its own. */
+		private final Release target;
+
+		/** For a rolling restart: the workers forked up to it are the ones replaced. */
+		private final int idAtStart;
+
+		private final String description;
+
+		private final boolean rollingRestart;
 
 		private final CompletableFuture<Void> done = new CompletableFuture<>();
 
@@ -338,10 +421,19 @@ final class Replacements {
 
 		private int replaced;
 
-		Roll(List<ManagedWorker> workers, int parallelism) {
-			this.pending = new ArrayDeque<>(workers);
-			this.total = workers.size();
+		Roll(java.util.SortedSet<Integer> slots, int parallelism, Release target, int idAtStart, String description,
+				boolean rollingRestart) {
+			this.pending = new ArrayDeque<>(slots);
+			this.total = slots.size();
 			this.parallelism = parallelism;
+			this.target = target;
+			this.idAtStart = idAtStart;
+			this.description = description;
+			this.rollingRestart = rollingRestart;
+		}
+
+		boolean replaces(ManagedWorker worker) {
+			return (this.target != null) ? worker.release() != this.target : worker.id() <= this.idAtStart;
 		}
 
 	}

@@ -110,6 +110,15 @@ final class SlotRestarts {
 	}
 
 	/**
+	 * Return whether the slot waits for its crash restart's backoff to end.
+	 * @param slot the slot
+	 * @return whether a restart is pending
+	 */
+	boolean isPending(int slot) {
+		return this.pendingSlots.contains(slot);
+	}
+
+	/**
 	 * A worker in the slot has been ready for the stable period: its backoff starts over.
 	 * @param slot the slot
 	 */

@@ -94,7 +94,7 @@ final class WorkerExits {
 		if (worker.image() != null && worker.startup() == null && JVM_CRASHES.contains(signal)) {
 			// The JVM itself failed before it served, maybe on the image's cache: the replacement
 			// starts from the jar
-			this.cluster.images().crashed(worker.toString(), worker.image(), signal);
+			worker.release().images().crashed(worker.toString(), worker.image(), signal);
 		}
 		if (this.cluster.replacements().exited(worker, code)) {
 			return;

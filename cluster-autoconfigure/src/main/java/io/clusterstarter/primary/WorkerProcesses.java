@@ -11,21 +11,29 @@ import java.util.Objects;
 
 import io.clusterstarter.ClusterSettings;
 import io.clusterstarter.autoconfigure.ClusterProperties;
+import io.clusterstarter.deploy.DeployRefusedException;
+import io.clusterstarter.deploy.ReleaseArtifact;
 import io.clusterstarter.image.ImageLaunch;
 import io.clusterstarter.image.ImageSource;
+import io.clusterstarter.image.ReleaseStore;
 import io.clusterstarter.image.WorkerImages;
 import io.clusterstarter.ipc.IpcServer;
 import io.clusterstarter.worker.WorkerEnvironment;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 
 /**
  * Starts the cluster's processes: each worker JVM (its environment, log file, command and output
- * relay) and the worker image's training run, from the primary's launch, the current settings,
- * the workers' share of the machine and the image when it is ready. The cluster decides when to
+ * relay) and the worker images' training runs, from a release's launch, the current settings,
+ * the workers' share of the machine and the release's image when it is ready. It also makes the
+ * releases: the private copy of the artifact, read, with its image. The cluster decides when to
  * fork and keeps track of what it forked; this class decides how.
  *
  * @author cluster-spring-boot-starter
  */
 final class WorkerProcesses {
+
+	private static final Log logger = LogFactory.getLog(WorkerProcesses.class);
 
 	private final JvmLaunch launch;
 
@@ -35,10 +43,13 @@ final class WorkerProcesses {
 
 	private final PrimaryCluster cluster;
 
-	private final WorkerImages images;
-
-	/** The {@code cluster.exec-argv} the image was made for: other options start without it. */
+	/** The {@code cluster.exec-argv} the images are made for: other options start without them. */
 	private final List<String> imageExecArgv;
+
+	/** Where releases are copied to, or {@code null} when that directory cannot be used. */
+	private final ReleaseStore store;
+
+	private int releases;
 
 	/**
 	 * A started worker process.
@@ -56,14 +67,99 @@ final class WorkerProcesses {
 		this.properties = properties;
 		this.cluster = cluster;
 		this.imageExecArgv = settings.execArgv();
-		// The image's key depends on the JVM options as the user gave them, not on those the
-		// primary adds (processor and memory shares)
-		this.images = WorkerImages.open(properties.getImage(), imageSource(launch), applicationName(launch),
-				launch.javaExecutable(), launch.userOptions(this.imageExecArgv), launch.environment(), this::training);
+		this.store = (launch.isJar() && ReleaseArtifact.isExecutableJar(Path.of(launch.absolute(launch.classPath()))))
+				? openStore(properties, launch) : null;
 	}
 
-	WorkerImages images() {
-		return this.images;
+	private static ReleaseStore openStore(ClusterProperties properties, JvmLaunch launch) {
+		Path root = (properties.getImage().getDirectory() != null) ? properties.getImage().getDirectory()
+				: WorkerImages.defaultRoot(launch.environment());
+		try {
+			ReleaseStore store = ReleaseStore.open(root, WorkerImages.safeName(applicationName(launch)));
+			store.removeUnused();
+			return store;
+		}
+		catch (IOException ex) {
+			logger.warn("Workers run the launched jar itself, not a private copy of it: " + ex.getMessage()
+					+ ". A build that overwrites that jar in place then breaks them, and deploys are refused; "
+					+ "set cluster.image.directory to a directory only this user can write");
+			return null;
+		}
+	}
+
+	/**
+	 * The release the primary was launched with. An executable jar is copied first, so that the
+	 * workers run this very build whatever happens to the file later (a rebuild overwrites it in
+	 * place); any other launch runs as it is.
+	 * @return the release
+	 */
+	Release launchedRelease() {
+		if (this.store != null) {
+			Path jar = Path.of(this.launch.absolute(this.launch.classPath()));
+			try {
+				return stagedRelease(jar);
+			}
+			catch (RuntimeException ex) {
+				logger.warn("Workers run " + jar + " itself, not a private copy of it: " + ex.getMessage());
+			}
+		}
+		String named = this.launch.isJar() ? this.launch.absolute(this.launch.classPath())
+				: (this.launch.mainModule() != null) ? "module " + this.launch.mainModule() : "class path";
+		return new Release(++this.releases, null, named, null, this.launch, openImages(this.launch));
+	}
+
+	/**
+	 * A new release from an artifact: copied into the primary's store, then read from the copy.
+	 * @param artifact the executable jar, absolute
+	 * @return the release, holding its copy until closed
+	 * @throws DeployRefusedException if it cannot be read, or is not an executable jar
+	 */
+	Release newRelease(Path artifact) {
+		if (this.store == null) {
+			throw new DeployRefusedException("This primary cannot deploy: "
+					+ (this.launch.isJar() ? "it has no directory for the releases' private copies (see its start-up log)"
+							: "it was not launched from an executable jar (java -jar app.jar), so there is no jar to replace"),
+					true);
+		}
+		return stagedRelease(artifact);
+	}
+
+	private Release stagedRelease(Path artifact) {
+		ReleaseStore.Staged staged;
+		try {
+			staged = this.store.stage(artifact);
+		}
+		catch (IOException ex) {
+			throw new DeployRefusedException("Could not read " + artifact + ": " + ex.getMessage(), false);
+		}
+		try {
+			ReleaseArtifact read = ReleaseArtifact.read(artifact, staged.file(), staged.sha256(), staged.size());
+			JvmLaunch launch = this.launch.withJar(staged.file().toString());
+			return new Release(++this.releases, read, artifact.toString(), staged, launch, openImages(launch));
+		}
+		catch (RuntimeException ex) {
+			staged.close();
+			throw ex;
+		}
+	}
+
+	/**
+	 * Remove the release copies no primary holds any more.
+	 */
+	void removeUnusedReleases() {
+		if (this.store != null) {
+			this.store.removeUnused();
+		}
+	}
+
+	/**
+	 * The worker image of a release. Its key depends on the JVM options as the user gave them,
+	 * not on those the primary adds (processor and memory shares).
+	 */
+	private WorkerImages openImages(JvmLaunch launch) {
+		return WorkerImages.open(this.properties.getImage(), imageSource(launch), applicationName(launch),
+				launch.javaExecutable(), launch.userOptions(this.imageExecArgv), launch.environment(),
+				(training, background) -> training(launch, training, background));
 	}
 
 	/**
@@ -74,11 +170,12 @@ final class WorkerProcesses {
 	 * @param forkEnv the variables given to this fork
 	 * @param ipc the primary's IPC server
 	 * @param codecLimit the largest IPC message
+	 * @param release the release it runs
 	 * @return the started process
 	 * @throws IOException if it cannot be started
 	 */
-	Started start(int id, int slot, String token, Map<String, String> forkEnv, IpcServer ipc, int codecLimit)
-			throws IOException {
+	Started start(int id, int slot, String token, Map<String, String> forkEnv, IpcServer ipc, int codecLimit,
+			Release release) throws IOException {
 		ClusterSettings current = this.cluster.settings();
 		int target = this.cluster.configuredWorkers();
 		Map<String, String> env = new LinkedHashMap<>();
@@ -108,8 +205,8 @@ final class WorkerProcesses {
 		}
 		// Sized for the current target: after scaling, new forks get the new share
 		String cpus = (this.options.affinity() != null) ? this.options.affinity().forSlot(slot, target) : null;
-		ImageLaunch image = Objects.equals(current.execArgv(), this.imageExecArgv) ? this.images.launch() : null;
-		WorkerCommand command = WorkerCommand.create(this.launch, current, id, this.options.sizing(target, cpus), image,
+		ImageLaunch image = Objects.equals(current.execArgv(), this.imageExecArgv) ? release.images().launch() : null;
+		WorkerCommand command = WorkerCommand.create(release.launch(), current, id, this.options.sizing(target, cpus), image,
 				env, ipc.directory());
 		ProcessBuilder builder = processBuilder(command);
 		builder.redirectInput(Redirect.INHERIT);
@@ -125,21 +222,21 @@ final class WorkerProcesses {
 	}
 
 	/**
-	 * The image's training run: a worker's command, at the lowest priority, with the
-	 * {@code cluster.env} variables but none of a worker's own, so that it starts the
-	 * application plainly and never joins the cluster; it only learns the primary's pid, to end
-	 * with it.
+	 * An image's training run: a worker's command (at the lowest priority unless a deploy waits
+	 * for it), with the {@code cluster.env} variables but none of a worker's own, so that it
+	 * starts the application plainly and never joins the cluster; it only learns the primary's
+	 * pid, to end with it.
 	 */
-	private ProcessBuilder training(ImageLaunch training) throws IOException {
+	private ProcessBuilder training(JvmLaunch launch, ImageLaunch training, boolean background) throws IOException {
 		ClusterSettings current = this.cluster.settings();
 		Map<String, String> env = new LinkedHashMap<>();
 		if (current.env() != null) {
 			env.putAll(current.env());
 		}
 		env.put(WorkerEnvironment.TRAINING_PRIMARY_PID, String.valueOf(ProcessHandle.current().pid()));
-		WorkerCommand command = WorkerCommand.create(this.launch, current, 0,
-				this.options.sizing(this.cluster.configuredWorkers(), null).inBackground(), training, env,
-				this.cluster.ipcDirectory());
+		WorkerCommand.Sizing sizing = this.options.sizing(this.cluster.configuredWorkers(), null);
+		WorkerCommand command = WorkerCommand.create(launch, current, 0, background ? sizing.inBackground() : sizing,
+				training, env, this.cluster.ipcDirectory());
 		return processBuilder(command).redirectInput(Redirect.from(new File("/dev/null")));
 	}
 

@@ -7,6 +7,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 import io.clusterstarter.autoconfigure.ClusterProperties;
+import io.clusterstarter.deploy.DeployRefusedException;
 import io.clusterstarter.ipc.IpcConnection;
 import io.clusterstarter.ipc.IpcMessage;
 import io.clusterstarter.ipc.MessageCodec;
@@ -16,7 +17,7 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * Answers what workers ask of the primary on behalf of the cluster endpoint, health, info and
- * the cluster-wide scrape: the cluster's status, the actions (rolling restart, scale, and restart,
+ * the cluster-wide scrape: the cluster's status, the actions (rolling restart, scale, deploy, and restart,
  * disconnect or kill of one worker), and the merged Prometheus scrape. Every refusal goes back as
  * an error answer with its reason, never as a dropped request. Used on the cluster's event loop.
  *
@@ -70,6 +71,9 @@ final class WorkerRequests {
 				return count;
 			});
 		}
+		else if ("deploy".equals(request.operation())) {
+			deploy(connection, request);
+		}
 		else if ("worker".equals(request.operation())) {
 			connection.send(actOnWorker(request));
 		}
@@ -89,6 +93,31 @@ final class WorkerRequests {
 			connection.send(new IpcMessage.Response(request.seq(), null,
 					"Unknown operation '" + request.operation() + "'"));
 		}
+	}
+
+	/**
+	 * Deploy the artifact a worker's endpoint names, off the loop: the copy and the checks take
+	 * a moment. The answer is {@code {"release": …}}, or {@code {"refused": reason, "conflict":
+	 * bool}} so that the endpoint answers 400 or 409.
+	 */
+	private void deploy(IpcConnection connection, IpcMessage.Request request) {
+		String artifact = (request.argument() != null && request.argument().isString()) ? request.argument().asString()
+				: "";
+		Thread thread = new Thread(() -> {
+			Map<String, Object> answer;
+			try {
+				answer = Map.of("release", this.cluster.deployFromEndpoint(artifact));
+			}
+			catch (DeployRefusedException ex) {
+				answer = Map.of("refused", ex.getMessage(), "conflict", ex.isConflict());
+			}
+			catch (RuntimeException ex) {
+				answer = Map.of("refused", String.valueOf(ex.getMessage()), "conflict", true);
+			}
+			connection.send(new IpcMessage.Response(request.seq(), this.codec.toTree(answer), null));
+		}, "cluster-deploy-check");
+		thread.setDaemon(true);
+		thread.start();
 	}
 
 	/**
@@ -142,14 +171,21 @@ final class WorkerRequests {
 	}
 
 	/**
+	 * Create the primary's own meters, once.
+	 */
+	void prepareMeters() {
+		if (this.primaryMeters == null) {
+			this.primaryMeters = PrimaryMeters.prometheus(this.cluster, this.counters);
+		}
+	}
+
+	/**
 	 * Gather every connected worker's meters, without blocking the loop, and merge them with
 	 * the primary's own. A worker that does not answer within the scrape timeout is left out
 	 * and counted.
 	 */
 	private CompletableFuture<String> scrape(IpcMessage.Request request) {
-		if (this.primaryMeters == null) {
-			this.primaryMeters = PrimaryMeters.prometheus(this.cluster, this.counters);
-		}
+		prepareMeters();
 		Supplier<String> own = this.primaryMeters;
 		long timeout = this.properties.getMetrics().getScrapeTimeout().toMillis();
 		List<ManagedWorker> targets = this.cluster.connected();

@@ -82,6 +82,11 @@ public class WorkerCluster implements Cluster {
 		throw primaryOnly("restartWorker");
 	}
 
+	@Override
+	public CompletableFuture<Void> deploy(java.nio.file.Path artifact) {
+		throw primaryOnly("deploy");
+	}
+
 	private IllegalStateException primaryOnly(String operation) {
 		return new IllegalStateException("Cluster." + operation + "() is available in the primary only; this JVM is "
 				+ ((this.runtime != null) ? "worker " + this.runtime.id() : "not clustered"));

@@ -53,10 +53,11 @@ public final class WorkerLifecycle {
 	}
 
 	/**
-	 * The application is ready.
+	 * The application is ready: the primary is told once its readiness check passes too.
+	 * @param context the context
 	 */
-	public void ready() {
-		this.runtime.ready();
+	public void ready(ConfigurableApplicationContext context) {
+		ReadinessCheck.of(context).whenReady(context, this.runtime::ready);
 	}
 
 }

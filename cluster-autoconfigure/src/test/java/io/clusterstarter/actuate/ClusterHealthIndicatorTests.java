@@ -23,8 +23,10 @@ class ClusterHealthIndicatorTests {
 		assertThat(health.getStatus()).isEqualTo(Status.UP);
 		assertThat(health.getDetails()).containsEntry("expected", 2).containsEntry("serving", 2L);
 		assertThat(health.getDetails().get("workers")).isEqualTo(Map.of("1",
-				Map.of("slot", 0, "pid", 101L, "state", "listening", "ready", true), "2",
-				Map.of("slot", 1, "pid", 102L, "state", "listening", "ready", true)));
+				Map.of("slot", 0, "pid", 101L, "state", "listening", "ready", true, "version", "1.1.0"), "2",
+				Map.of("slot", 1, "pid", 102L, "state", "listening", "ready", true, "version", "1.0.0")));
+		// During a deploy, a client of the health endpoint sees the mix of versions
+		assertThat(health.getDetails().get("versions")).isEqualTo(Map.of("1.0.0", 1L, "1.1.0", 1L));
 	}
 
 	@Test
@@ -64,12 +66,13 @@ class ClusterHealthIndicatorTests {
 		for (int i = 0; i < states.length; i++) {
 			workers.put(String.valueOf(i + 1), new ClusterSnapshot.WorkerInfo(i + 1, i, 101 + i, states[i],
 					states[i].equals("listening") || (port == null && states[i].equals("online")), i == 0,
-					"2026-11-24T07:00:00Z", "PT1M", false, null, null, null, null));
+					"2026-11-24T07:00:00Z", "PT1M", false, null, null, null,
+					new ClusterSnapshot.Release((i == 0) ? "1.1.0" : "1.0.0", "app.jar", null, null), null));
 		}
 		ClusterSnapshot.Settings settings = new ClusterSnapshot.Settings(configured, null, null, null, false, true,
 				"none", "PT30S", null, "PT5S", 1, 2, null, null);
 		ClusterSnapshot snapshot = new ClusterSnapshot(new ClusterSnapshot.Primary(100, "2026-11-24T07:00:00Z", "PT1M",
-				port, (port != null) ? "reuseport" : "none", settings, new ClusterSnapshot.Counters(2, 0, 0, 0), null, null, null),
+				port, (port != null) ? "reuseport" : "none", settings, new ClusterSnapshot.Counters(2, 0, 0, 0), null, null, null, null, null, null),
 				workers);
 		return new ClusterHealthIndicator(() -> snapshot).health(true);
 	}

@@ -67,7 +67,7 @@ class SlotRestartsTests {
 		try {
 			Process process = new ProcessBuilder("true").start();
 			process.waitFor();
-			return new ManagedWorker(slot + 10, slot, "token", process, null, null, 0, null, null);
+			return new ManagedWorker(slot + 10, slot, "token", process, null, null, 0, null, null, null);
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException(ex);

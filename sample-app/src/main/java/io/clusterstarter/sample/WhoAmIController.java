@@ -6,12 +6,14 @@ import java.util.Map;
 import io.clusterstarter.Cluster;
 import io.clusterstarter.CurrentWorker;
 
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * Shows which worker answered, and answers slowly on request to show graceful shutdown.
+ * Shows which worker (and which version of the application) answered, and answers slowly on
+ * request to show graceful shutdown.
  *
  * @author cluster-spring-boot-starter
  */
@@ -22,8 +24,11 @@ class WhoAmIController {
 
 	private final Cluster cluster;
 
-	WhoAmIController(Cluster cluster) {
+	private final String version;
+
+	WhoAmIController(Cluster cluster, @Value("${spring.application.version:unknown}") String version) {
 		this.cluster = cluster;
+		this.version = version;
 	}
 
 	@GetMapping("/")
@@ -31,6 +36,8 @@ class WhoAmIController {
 		Map<String, Object> body = new LinkedHashMap<>();
 		body.put("worker", this.cluster.worker().map(CurrentWorker::id).orElse(null));
 		body.put("pid", ProcessHandle.current().pid());
+		// From the jar's Implementation-Version: a client sees a deploy switch versions
+		body.put("version", this.version);
 		return body;
 	}
 

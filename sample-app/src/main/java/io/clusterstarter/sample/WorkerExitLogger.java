@@ -1,6 +1,7 @@
 package io.clusterstarter.sample;
 
 import io.clusterstarter.ClusterPrimaryComponent;
+import io.clusterstarter.event.DeployEvent;
 import io.clusterstarter.event.WorkerExitEvent;
 import io.clusterstarter.event.WorkerListeningEvent;
 import org.apache.commons.logging.Log;
@@ -9,7 +10,8 @@ import org.apache.commons.logging.LogFactory;
 import org.springframework.context.event.EventListener;
 
 /**
- * Runs in the primary only: logs each worker that starts listening and each that exits.
+ * Runs in the primary only: logs each worker that starts listening, each that exits, and each
+ * phase of a deploy.
  *
  * @author cluster-spring-boot-starter
  */
@@ -24,6 +26,13 @@ class WorkerExitLogger {
 			logger.info("Worker " + event.getWorker().id() + " (pid " + event.getWorker().pid() + ") listening on port "
 					+ event.getPort());
 		}
+	}
+
+	@EventListener
+	void onDeploy(DeployEvent event) {
+		logger.info("Deploy " + event.getPhase() + ": " + event.getRelease().version() + " (previously "
+				+ ((event.getPrevious() != null) ? event.getPrevious().version() : "none") + ")"
+				+ event.getReason().map((reason) -> ": " + reason).orElse(""));
 	}
 
 	@EventListener

@@ -31,6 +31,34 @@ final class SampleHttp {
 		}
 	}
 
+	/**
+	 * A response's status and body.
+	 * @param status the status code
+	 * @param body the body
+	 */
+	record Response(int status, String body) {
+	}
+
+	static Response post(int port, String path, String json) throws IOException {
+		try (Socket socket = new Socket()) {
+			socket.connect(new InetSocketAddress("127.0.0.1", port), 2000);
+			socket.setSoTimeout(60_000);
+			byte[] body = json.getBytes(StandardCharsets.UTF_8);
+			socket.getOutputStream()
+				.write(("POST " + path + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n"
+						+ "Content-Type: application/json\r\nContent-Length: " + body.length + "\r\n\r\n")
+					.getBytes(StandardCharsets.US_ASCII));
+			socket.getOutputStream().write(body);
+			String response = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+			int status = Integer.parseInt(response.substring(response.indexOf(' ') + 1, response.indexOf(' ') + 4));
+			String content = response.substring(response.indexOf("\r\n\r\n") + 4);
+			if (response.toLowerCase().contains("transfer-encoding: chunked")) {
+				content = content.substring(content.indexOf("\r\n") + 2, content.lastIndexOf("\r\n0\r\n"));
+			}
+			return new Response(status, content);
+		}
+	}
+
 	static int freePort() throws IOException {
 		try (ServerSocket socket = new ServerSocket(0)) {
 			return socket.getLocalPort();

@@ -1,0 +1,115 @@
+package io.clusterstarter.primary;
+
+import java.time.Instant;
+
+import io.clusterstarter.ClusterSnapshot;
+import io.clusterstarter.deploy.ReleaseArtifact;
+import io.clusterstarter.image.ReleaseStore;
+import io.clusterstarter.image.WorkerImages;
+
+/**
+ * One release of the application in the primary: the artifact its workers run (the primary's
+ * private copy of it), the launch that runs it and its worker image. Every worker and every slot
+ * knows its release, so that a crash replacement, a recycle or a rolling restart starts the same
+ * release again, and only a deploy moves a slot to another one.
+ *
+ * @author cluster-spring-boot-starter
+ */
+final class Release implements AutoCloseable {
+
+	private final int number;
+
+	private final ReleaseArtifact artifact;
+
+	private final String named;
+
+	private final ReleaseStore.Staged staged;
+
+	private final JvmLaunch launch;
+
+	private final WorkerImages images;
+
+	private final Instant created = Instant.now();
+
+	/**
+	 * Create a release.
+	 * @param number its number in this primary's life, from 1
+	 * @param artifact what the artifact is, or {@code null} for a launch that is not an
+	 * executable jar (a class path, a module)
+	 * @param named the artifact as named, for a launch without {@code artifact}
+	 * @param staged the private copy its workers run, or {@code null} when they run the
+	 * launch as it is
+	 * @param launch how its workers are launched
+	 * @param images its worker image
+	 */
+	Release(int number, ReleaseArtifact artifact, String named, ReleaseStore.Staged staged, JvmLaunch launch,
+			WorkerImages images) {
+		this.number = number;
+		this.artifact = artifact;
+		this.named = named;
+		this.staged = staged;
+		this.launch = launch;
+		this.images = images;
+	}
+
+	int number() {
+		return this.number;
+	}
+
+	ReleaseArtifact artifact() {
+		return this.artifact;
+	}
+
+	JvmLaunch launch() {
+		return this.launch;
+	}
+
+	WorkerImages images() {
+		return this.images;
+	}
+
+	Instant created() {
+		return this.created;
+	}
+
+	/**
+	 * Return the version, or {@code null} when the launch tells none.
+	 */
+	String version() {
+		return (this.artifact != null) ? this.artifact.version() : null;
+	}
+
+	/**
+	 * Return whether this release has the content of an artifact.
+	 */
+	boolean hasContent(String sha256) {
+		return this.artifact != null && this.artifact.sha256().equals(sha256);
+	}
+
+	ClusterSnapshot.Release snapshot() {
+		if (this.artifact == null) {
+			return new ClusterSnapshot.Release(null, this.named, null, this.named);
+		}
+		return new ClusterSnapshot.Release(this.artifact.version(), this.artifact.path().toString(),
+				this.artifact.sha256(), this.artifact.file().toString());
+	}
+
+	@Override
+	public void close() {
+		this.images.close();
+		if (this.staged != null) {
+			this.staged.close();
+		}
+	}
+
+	@Override
+	public String toString() {
+		if (this.artifact == null) {
+			return "release " + this.number + " (" + this.named + ")";
+		}
+		// The copy is named after the file itself: app-1.4.0.jar where a symlink named current.jar
+		return this.artifact.version() + " (" + this.artifact.file().getFileName() + ", sha256 "
+				+ this.artifact.shortSha() + ")";
+	}
+
+}

@@ -1,0 +1,41 @@
+package io.clusterstarter.sample;
+
+import org.springframework.boot.ApplicationRunner;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.HealthIndicator;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * Two ways for a release of the sample to be bad, to show (and test) a deploy that is rolled
+ * back: {@code sample.fail-at-startup=true} makes the application fail as it starts, and
+ * {@code sample.refuse-readiness=true} adds a health indicator that is always OUT_OF_SERVICE, so
+ * that the release starts but its readiness group never passes. A bad release sets one in its own
+ * {@code application.properties}.
+ *
+ * @author cluster-spring-boot-starter
+ */
+@Configuration(proxyBeanMethods = false)
+class FailingReleaseSwitches {
+
+	@Bean
+	@ConditionalOnBooleanProperty("sample.fail-at-startup")
+	ApplicationRunner failAtStartup() {
+		return (args) -> {
+			throw new IllegalStateException("This release fails at start-up (sample.fail-at-startup=true)");
+		};
+	}
+
+	/**
+	 * A readiness check that never passes, as one on a database that is down would: the release
+	 * adds it to the readiness group with
+	 * {@code management.endpoint.health.group.readiness.include=readinessState,sampleReadiness}.
+	 */
+	@Bean
+	@ConditionalOnBooleanProperty("sample.refuse-readiness")
+	HealthIndicator sampleReadiness() {
+		return () -> Health.outOfService().withDetail("reason", "sample.refuse-readiness=true").build();
+	}
+
+}

@@ -1,0 +1,127 @@
+package io.clusterstarter.sample;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The packaged sample run as a real cluster for an integration test: {@code java -jar} of a
+ * jar, with its temporary files, worker images and log in the test's directory.
+ */
+final class SampleCluster implements AutoCloseable {
+
+	static final JsonMapper json = JsonMapper.builder().build();
+
+	/** A healthy JVM may take 20 s to boot on a busy two-core machine: workers get plenty. */
+	static final Duration BOOT = Duration.ofMinutes(3);
+
+	private final Process process;
+
+	private final int port;
+
+	private final Path log;
+
+	private SampleCluster(Process process, int port, Path log) {
+		this.process = process;
+		this.port = port;
+		this.log = log;
+	}
+
+	/**
+	 * Start {@code java -jar jar} in the directory, with its own temporary and image directories.
+	 */
+	static SampleCluster start(Path directory, Path jar, String name, String... args) throws IOException {
+		int port = SampleHttp.freePort();
+		Path log = directory.resolve(name + ".log");
+		List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+				"-Djava.io.tmpdir=" + Files.createDirectories(directory.resolve("tmp")), "-jar", jar.toString(),
+				"--server.port=" + port, "--cluster.image.directory=" + directory.resolve("images"),
+				"--cluster.stats.interval=1s"));
+		command.addAll(List.of(args));
+		Process process = new ProcessBuilder(command).directory(directory.toFile())
+			.redirectErrorStream(true)
+			.redirectOutput(log.toFile())
+			.start();
+		return new SampleCluster(process, port, log);
+	}
+
+	Process process() {
+		return this.process;
+	}
+
+	int port() {
+		return this.port;
+	}
+
+	String log() throws IOException {
+		return Files.readString(this.log);
+	}
+
+	/** Wait until exactly this many workers listen. */
+	void awaitListening(int workers) {
+		await().atMost(BOOT).pollInterval(Duration.ofMillis(500)).ignoreExceptions().untilAsserted(() -> {
+			assertThat(this.process.isAlive()).as("primary alive; log:%n%s", log()).isTrue();
+			assertThat(cluster().get("workers").properties()).hasSize(workers)
+				.allSatisfy((entry) -> assertThat(entry.getValue().get("state").asString()).isEqualTo("listening"));
+		});
+	}
+
+	/** Wait until the log shows a line matching the pattern. */
+	void awaitLog(String regex, Duration timeout) {
+		await().atMost(timeout).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
+			assertThat(this.process.isAlive()).as("primary alive").isTrue();
+			assertThat(log()).containsPattern(regex);
+		});
+	}
+
+	JsonNode cluster() throws IOException {
+		return json.readTree(SampleHttp.get(this.port, "/actuator/cluster"));
+	}
+
+	/** The version the sample answers {@code GET /} with. */
+	String versionAnswered() throws IOException {
+		return json.readTree(SampleHttp.get(this.port, "/")).get("version").asString();
+	}
+
+	SampleHttp.Response act(String body) throws IOException {
+		return SampleHttp.post(this.port, "/actuator/cluster", body);
+	}
+
+	/** The versions of the live workers, as the primary shows them. */
+	List<String> workerVersions() throws IOException {
+		List<String> versions = new ArrayList<>();
+		cluster().get("workers").forEach((worker) -> versions.add(worker.get("release").get("version").asString()));
+		return versions;
+	}
+
+	/** SIGTERM, as systemd or Ctrl-C: the primary exits 0, and nothing it started outlives it. */
+	void stop() throws InterruptedException {
+		if (!this.process.isAlive()) {
+			return;
+		}
+		List<ProcessHandle> children = this.process.toHandle().descendants().toList();
+		this.process.destroy();
+		assertThat(this.process.waitFor(90, TimeUnit.SECONDS)).isTrue();
+		assertThat(this.process.exitValue()).isZero();
+		await().atMost(Duration.ofSeconds(30)).until(() -> children.stream().noneMatch(ProcessHandle::isAlive));
+	}
+
+	@Override
+	public void close() {
+		if (this.process.isAlive()) {
+			this.process.toHandle().descendants().forEach(ProcessHandle::destroyForcibly);
+			this.process.destroyForcibly();
+		}
+	}
+
+}
