@@ -198,6 +198,8 @@ public class PrimaryCluster implements Cluster, IpcServer.Authenticator {
 		this.loop.scheduleWithFixedDelay(() -> later(() -> {
 			if (!this.stopping) {
 				this.hangs.check(this.workers.values());
+				// A roll waiting for a slot's worker gives up after the start-up timeout
+				this.replacements.rollNext();
 				if (this.jarWatch != null) {
 					this.jarWatch.check(this.releases.current());
 				}

@@ -1,5 +1,7 @@
 package io.clusterstarter.primary;
 
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -208,6 +210,22 @@ final class Replacements {
 		current.pending.addAll(waiting);
 		if (current.active == 0 && current.pending.isEmpty()) {
 			endRoll(current, null);
+		}
+		else if (current.active == 0) {
+			// Only slots whose worker is not ready to be replaced: wait for it, not for ever
+			Duration timeout = this.properties.getStartupTimeout();
+			Instant now = Instant.now();
+			if (current.waitingSince == null) {
+				current.waitingSince = now;
+			}
+			else if (Duration.between(current.waitingSince, now).compareTo(timeout) > 0) {
+				abortRoll(current, "the worker" + ((current.pending.size() != 1) ? "s" : "") + " in slot"
+						+ ((current.pending.size() != 1) ? "s " : " ") + current.pending + " did not get ready to be "
+						+ "replaced within " + timeout.toSeconds() + " s (cluster.startup-timeout)");
+			}
+		}
+		else {
+			current.waitingSince = null;
 		}
 	}
 
@@ -420,6 +438,9 @@ final class Replacements {
 		private int active;
 
 		private int replaced;
+
+		/** Since when the roll has had nothing to do but wait for slots; {@code null} otherwise. */
+		private Instant waitingSince;
 
 		Roll(java.util.SortedSet<Integer> slots, int parallelism, Release target, int idAtStart, String description,
 				boolean rollingRestart) {
