@@ -91,7 +91,7 @@ final class WorkerExits {
 		this.counters.exited(worker.exitedAfterDisconnect(), code, signal);
 		this.cluster.publish(
 				new WorkerExitEvent(worker, code, signal, worker.exitedAfterDisconnect(), worker.killedBecause()));
-		if (worker.image() != null && worker.startup() == null && JVM_CRASHES.contains(signal)) {
+		if (worker.image() != null && worker.startup() == null && signal != null && JVM_CRASHES.contains(signal)) {
 			// The JVM itself failed before it served, maybe on the image's cache: the replacement
 			// starts from the jar
 			worker.release().images().crashed(worker.toString(), worker.image(), signal);

@@ -19,9 +19,10 @@ import org.springframework.util.ClassUtils;
  * Decides when a worker tells the primary it is ready: once its application is ready and its
  * readiness health group ({@code cluster.readiness.health-group}, as
  * {@code /actuator/health/readiness} shows it) is UP, or, without Actuator's health, once its
- * readiness state accepts traffic. Until then the worker does not count as serving, so a rolling
- * restart or a deploy does not retire the worker it replaces; one that never gets ready is
- * killed after {@code cluster.startup-timeout}, which rolls a deploy back.
+ * readiness state accepts traffic. Until then its listeners stay out of the port's group (see
+ * {@link io.clusterstarter.portsharing.ListenGate}) and it does not count as serving, so a
+ * rolling restart or a deploy does not retire the worker it replaces; one that never gets ready
+ * is killed after {@code cluster.startup-timeout}, which rolls a deploy back.
  *
  * @author cluster-spring-boot-starter
  */
@@ -85,8 +86,8 @@ final class ReadinessCheck {
 			ready.run();
 			return;
 		}
-		logger.info("Not ready yet: " + this.what + " is " + status + "; the primary counts this worker as ready "
-				+ "once it is UP (cluster.readiness)");
+		logger.info("Not ready yet: " + this.what + " is " + status + "; this worker takes connections and "
+				+ "counts as ready once it is UP (cluster.readiness)");
 		Thread thread = new Thread(() -> {
 			long start = System.nanoTime();
 			try {

@@ -2,13 +2,15 @@ package io.clusterstarter.worker;
 
 import java.io.IOException;
 
+import io.clusterstarter.portsharing.ListenGate;
+
 import org.springframework.boot.SpringApplication;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.util.ClassUtils;
 
 /**
- * Starts a worker: connects it to the primary and wires the reports of its web servers and
- * readiness.
+ * Starts a worker: connects it to the primary, holds its listeners back until it is ready, and
+ * wires the reports of its web servers and readiness.
  *
  * @author cluster-spring-boot-starter
  */
@@ -37,6 +39,8 @@ public final class WorkerLifecycle {
 			throw new IllegalStateException(
 					"Worker " + runtime.id() + " cannot reach its primary: " + ex.getMessage(), ex);
 		}
+		// The worker's listeners join the port's group only once it is ready
+		ListenGate.closeUntilReady();
 		if (ClassUtils.isPresent(WEB_SERVER_EVENT, application.getClassLoader())) {
 			application.addListeners(new WorkerWebServerListener(runtime));
 		}
@@ -53,11 +57,16 @@ public final class WorkerLifecycle {
 	}
 
 	/**
-	 * The application is ready: the primary is told once its readiness check passes too.
+	 * The application is ready: once its readiness check passes too, its listeners join the
+	 * port's group and the primary is told, in that order, so that the worker it replaces
+	 * retires only once this one takes connections.
 	 * @param context the context
 	 */
 	public void ready(ConfigurableApplicationContext context) {
-		ReadinessCheck.of(context).whenReady(context, this.runtime::ready);
+		ReadinessCheck.of(context).whenReady(context, () -> {
+			ListenGate.open();
+			this.runtime.ready();
+		});
 	}
 
 }
