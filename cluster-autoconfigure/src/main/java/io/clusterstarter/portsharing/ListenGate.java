@@ -43,16 +43,14 @@ public final class ListenGate {
 
 	}
 
-	private ListenGate() {
+	ListenGate() {
 	}
 
 	/**
 	 * Close the gate: this JVM is a worker, whose listeners wait until it is ready.
 	 */
-	public static synchronized void closeUntilReady() {
-		if (!gate.open) {
-			gate.closed = true;
-		}
+	public static void closeUntilReady() {
+		gate.close();
 	}
 
 	/**
@@ -61,25 +59,40 @@ public final class ListenGate {
 	 * @throws IOException if the action, run now, fails
 	 */
 	public static void whenOpen(Action action) throws IOException {
-		synchronized (ListenGate.class) {
-			if (gate.closed) {
-				gate.waiting.add(action);
+		gate.runWhenOpen(action);
+	}
+
+	/**
+	 * Open the gate: bind the listeners that waited, then run what waited for them, in the
+	 * order they came.
+	 */
+	public static void open() {
+		gate.openNow();
+	}
+
+	synchronized void close() {
+		if (!this.open) {
+			this.closed = true;
+		}
+	}
+
+	void runWhenOpen(Action action) throws IOException {
+		synchronized (this) {
+			if (this.closed) {
+				this.waiting.add(action);
 				return;
 			}
 		}
 		action.run();
 	}
 
-	/**
-	 * Open the gate: bind the listeners that waited, then run what waited for them.
-	 */
-	public static void open() {
+	void openNow() {
 		List<Action> actions;
-		synchronized (ListenGate.class) {
-			gate.closed = false;
-			gate.open = true;
-			actions = List.copyOf(gate.waiting);
-			gate.waiting.clear();
+		synchronized (this) {
+			this.closed = false;
+			this.open = true;
+			actions = List.copyOf(this.waiting);
+			this.waiting.clear();
 		}
 		for (Action action : actions) {
 			try {
