@@ -47,7 +47,12 @@ public final class ImageKey {
 				update(digest, "path", jar.toAbsolutePath().toString());
 			}
 			digest.update((byte) 0);
-			updateWithContent(digest, jar);
+			if (source.contentSha256() != null) {
+				update(digest, "sha256", source.contentSha256());
+			}
+			else {
+				updateWithContent(digest, jar);
+			}
 		}
 		update(digest, "jvm", jvm);
 		for (String option : options) {

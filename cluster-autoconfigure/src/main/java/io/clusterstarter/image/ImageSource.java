@@ -28,10 +28,18 @@ public final class ImageSource {
 
 	private final String unsupported;
 
+	/** The executable jar's SHA-256 when already known (its release copied it), else {@code null}. */
+	private final String contentSha256;
+
 	private ImageSource(Path executableJar, List<Path> jars, String unsupported) {
+		this(executableJar, jars, unsupported, null);
+	}
+
+	private ImageSource(Path executableJar, List<Path> jars, String unsupported, String contentSha256) {
 		this.executableJar = executableJar;
 		this.jars = jars;
 		this.unsupported = unsupported;
+		this.contentSha256 = contentSha256;
 	}
 
 	/**
@@ -129,6 +137,25 @@ public final class ImageSource {
 	 */
 	public List<Path> jars() {
 		return this.jars;
+	}
+
+	/**
+	 * Return the same source with the executable jar's content hash, computed as the jar was
+	 * copied, so that its key does not read the jar again.
+	 * @param sha256 the jar's SHA-256, in hexadecimal
+	 * @return the source; unchanged for a launch from plain jars or one that has no image
+	 */
+	public ImageSource withContentSha256(String sha256) {
+		return (this.executableJar != null) ? new ImageSource(this.executableJar, this.jars, this.unsupported, sha256)
+				: this;
+	}
+
+	/**
+	 * The executable jar's SHA-256 when known, else {@code null}.
+	 * @return the hash
+	 */
+	public String contentSha256() {
+		return this.contentSha256;
 	}
 
 }

@@ -154,8 +154,7 @@ public final class WorkerImages implements AutoCloseable {
 			}
 			return;
 		}
-		Path root = (this.properties.getDirectory() != null) ? this.properties.getDirectory()
-				: defaultRoot(environment);
+		Path root = root(this.properties, environment);
 		try {
 			// The training run's own arguments (a profile, say) change what it caches too
 			List<String> keyed = new ArrayList<>(options);
@@ -201,12 +200,23 @@ public final class WorkerImages implements AutoCloseable {
 	}
 
 	/**
+	 * The directory images (and the releases' copies) are kept in: {@code cluster.image.directory},
+	 * else {@link #defaultRoot(Map) the default}.
+	 * @param properties the image properties
+	 * @param environment the environment
+	 * @return the directory
+	 */
+	public static Path root(ClusterProperties.Image properties, Map<String, String> environment) {
+		return (properties.getDirectory() != null) ? properties.getDirectory() : defaultRoot(environment);
+	}
+
+	/**
 	 * The directory images are kept in when {@code cluster.image.directory} is not set: the
 	 * user's cache directory, else the temporary directory.
 	 * @param environment the environment
 	 * @return the directory
 	 */
-	public static Path defaultRoot(Map<String, String> environment) {
+	static Path defaultRoot(Map<String, String> environment) {
 		String cache = environment.get("XDG_CACHE_HOME");
 		Path base = null;
 		if (cache != null && !cache.isBlank() && Path.of(cache).isAbsolute()) {
@@ -273,14 +283,6 @@ public final class WorkerImages implements AutoCloseable {
 			}
 		}
 		return this.state == State.READY;
-	}
-
-	/**
-	 * Return the image's state.
-	 * @return the state
-	 */
-	public State state() {
-		return this.state;
 	}
 
 	private void prepare() {

@@ -695,13 +695,6 @@ public class PrimaryCluster implements Cluster, IpcServer.Authenticator {
 		return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
 	}
 
-	/**
-	 * Return the release that new slots start with, for the endpoint and the meters.
-	 */
-	Release currentRelease() {
-		return this.releases.current();
-	}
-
 	@Override
 	public boolean accepts(int id, String token) {
 		ManagedWorker worker = this.workers.get(id);

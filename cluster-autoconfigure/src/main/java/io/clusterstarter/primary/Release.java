@@ -1,7 +1,5 @@
 package io.clusterstarter.primary;
 
-import java.time.Instant;
-
 import io.clusterstarter.ClusterSnapshot;
 import io.clusterstarter.deploy.ReleaseArtifact;
 import io.clusterstarter.image.ReleaseStore;
@@ -29,8 +27,6 @@ final class Release implements AutoCloseable {
 
 	private final WorkerImages images;
 
-	private final Instant created = Instant.now();
-
 	/**
 	 * Create a release.
 	 * @param number its number in this primary's life, from 1
@@ -52,10 +48,6 @@ final class Release implements AutoCloseable {
 		this.images = images;
 	}
 
-	int number() {
-		return this.number;
-	}
-
 	ReleaseArtifact artifact() {
 		return this.artifact;
 	}
@@ -66,10 +58,6 @@ final class Release implements AutoCloseable {
 
 	WorkerImages images() {
 		return this.images;
-	}
-
-	Instant created() {
-		return this.created;
 	}
 
 	/**

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.stream.Collectors;
 
 /**
@@ -106,7 +107,7 @@ final class Releases {
 	 * Return the slots below the count whose release is not the given one.
 	 */
 	Set<Integer> slotsNotOn(Release release, int slots) {
-		Set<Integer> off = new java.util.TreeSet<>();
+		Set<Integer> off = new TreeSet<>();
 		for (int slot = 0; slot < slots; slot++) {
 			if (forSlot(slot) != release) {
 				off.add(slot);

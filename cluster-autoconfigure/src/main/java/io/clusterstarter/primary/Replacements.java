@@ -6,7 +6,10 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.SortedSet;
+import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 
 import io.clusterstarter.autoconfigure.ClusterProperties;
@@ -81,7 +84,7 @@ final class Replacements {
 		}
 		// By slot, not by worker: a worker that crashes meanwhile is replaced in its slot, and
 		// its replacement is rolled in turn if it runs another release
-		java.util.SortedSet<Integer> slots = new java.util.TreeSet<>();
+		SortedSet<Integer> slots = new TreeSet<>();
 		live.forEach((worker) -> slots.add(worker.slot()));
 		int idAtStart = live.stream().mapToInt(ManagedWorker::id).max().orElse(0);
 		int parallelism = this.properties.getRollingRestart().getParallelism();
@@ -199,7 +202,7 @@ final class Replacements {
 				continue; // nothing to replace here
 			}
 			try {
-				startSwap(next, current, current.description.toLowerCase(java.util.Locale.ROOT));
+				startSwap(next, current, current.description.toLowerCase(Locale.ROOT));
 				current.active++;
 			}
 			catch (RuntimeException ex) {
@@ -442,7 +445,7 @@ final class Replacements {
 		/** Since when the roll has had nothing to do but wait for slots; {@code null} otherwise. */
 		private Instant waitingSince;
 
-		Roll(java.util.SortedSet<Integer> slots, int parallelism, Release target, int idAtStart, String description,
+		Roll(SortedSet<Integer> slots, int parallelism, Release target, int idAtStart, String description,
 				boolean rollingRestart) {
 			this.pending = new ArrayDeque<>(slots);
 			this.total = slots.size();

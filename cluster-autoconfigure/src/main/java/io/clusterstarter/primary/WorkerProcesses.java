@@ -72,10 +72,9 @@ final class WorkerProcesses {
 	}
 
 	private static ReleaseStore openStore(ClusterProperties properties, JvmLaunch launch) {
-		Path root = (properties.getImage().getDirectory() != null) ? properties.getImage().getDirectory()
-				: WorkerImages.defaultRoot(launch.environment());
 		try {
-			ReleaseStore store = ReleaseStore.open(root, WorkerImages.safeName(applicationName(launch)));
+			ReleaseStore store = ReleaseStore.open(WorkerImages.root(properties.getImage(), launch.environment()),
+					WorkerImages.safeName(applicationName(launch)));
 			store.removeUnused();
 			return store;
 		}
@@ -105,7 +104,7 @@ final class WorkerProcesses {
 		}
 		String named = this.launch.isJar() ? this.launch.absolute(this.launch.classPath())
 				: (this.launch.mainModule() != null) ? "module " + this.launch.mainModule() : "class path";
-		return new Release(++this.releases, null, named, null, this.launch, openImages(this.launch));
+		return new Release(++this.releases, null, named, null, this.launch, openImages(this.launch, null));
 	}
 
 	/**
@@ -135,7 +134,8 @@ final class WorkerProcesses {
 		try {
 			ReleaseArtifact read = ReleaseArtifact.read(artifact, staged.file(), staged.sha256(), staged.size());
 			JvmLaunch launch = this.launch.withJar(staged.file().toString());
-			return new Release(++this.releases, read, artifact.toString(), staged, launch, openImages(launch));
+			return new Release(++this.releases, read, artifact.toString(), staged, launch,
+					openImages(launch, staged.sha256()));
 		}
 		catch (RuntimeException ex) {
 			staged.close();
@@ -154,10 +154,12 @@ final class WorkerProcesses {
 
 	/**
 	 * The worker image of a release. Its key depends on the JVM options as the user gave them,
-	 * not on those the primary adds (processor and memory shares).
+	 * not on those the primary adds (processor and memory shares), and on the jar's content,
+	 * whose hash the copy already computed when there is one.
 	 */
-	private WorkerImages openImages(JvmLaunch launch) {
-		return WorkerImages.open(this.properties.getImage(), imageSource(launch), applicationName(launch),
+	private WorkerImages openImages(JvmLaunch launch, String sha256) {
+		ImageSource source = (sha256 != null) ? imageSource(launch).withContentSha256(sha256) : imageSource(launch);
+		return WorkerImages.open(this.properties.getImage(), source, applicationName(launch),
 				launch.javaExecutable(), launch.userOptions(this.imageExecArgv), launch.environment(),
 				(training, background) -> training(launch, training, background));
 	}

@@ -68,4 +68,18 @@ class ImageKeyTests {
 			.isNotEqualTo(ImageKey.of(ImageSources.plainJars(second, "lib.jar"), "jvm", List.of()));
 	}
 
+	@Test
+	void executableJarWhoseHashIsKnownIsKeyedByItWithoutBeingRead() throws IOException {
+		Path jar = ImageSources.executableJar(this.directory, "app.jar");
+		ImageSource source = ImageSource.of(jar.toString(), null, null);
+		String known = ImageKey.of(source.withContentSha256("aa11"), "jvm", List.of());
+		// Its release copied and hashed it: the key follows that hash, not the file as it is now
+		Files.delete(jar);
+		assertThat(ImageKey.of(source.withContentSha256("aa11"), "jvm", List.of())).isEqualTo(known);
+		assertThat(ImageKey.of(source.withContentSha256("bb22"), "jvm", List.of())).isNotEqualTo(known);
+		// Plain jars have no single hash to reuse: their key still reads them
+		ImageSource plain = ImageSources.plainJars(this.directory, "lib.jar");
+		assertThat(plain.withContentSha256("aa11")).isSameAs(plain);
+	}
+
 }
