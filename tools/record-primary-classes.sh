@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Records the classes a cluster primary loads over a whole life (start, status, scrape, SIGHUP
 # rolling restart, a deploy, a failed deploy and its rollback, refused deploys, scaling, a crash
-# replacement, SIGTERM) and writes them to the starter's preload list, after the hand-written
+# replacement, every command of the command line, bad input on the control socket, stop) and writes them to the starter's preload list, after the hand-written
 # header: cluster-autoconfigure/src/main/resources/META-INF/cluster-spring-boot/primary-classes.txt.
 # Run it after upgrading Spring Boot, logging or Jackson. Needs the sample built:
 #   ./mvnw -B -q -DskipTests install && tools/record-primary-classes.sh
@@ -24,6 +24,8 @@ sample_release "$work/releases/app-2.jar" 2.0.0
 sample_release "$work/releases/app-3.jar" 3.0.0 sample.fail-at-startup=true
 
 log=$work/out.log
+export CLUSTER_CONTROL_DIRECTORY=$work/control
+cli() { java -Djarmode=cluster -jar "$work/releases/app-1.jar" "$@" >/dev/null 2>&1 || true; }
 java "-Xlog:class+load=info:file=$work/classes-%p.log" -jar "$work/releases/app-1.jar" --cluster.workers=2 \
 	--server.port=$port "--cluster.deploy.directory=$work/releases" "--cluster.image.directory=$work/images" \
 	--management.endpoint.cluster.access=unrestricted >"$log" 2>&1 &
@@ -53,7 +55,32 @@ victim=$(curl -s "localhost:$port/actuator/cluster" | python3 -c 'import json,sy
 kill -9 "$victim"
 wait_for "exited with code 137"
 sleep 15
-kill -TERM $primary
+cli status
+cli status --json
+cli logs -n 5
+cli logs 1 --json
+timeout 5 java -Djarmode=cluster -jar "$work/releases/app-1.jar" monit >/dev/null 2>&1 || true
+timeout 5 java -Djarmode=cluster -jar "$work/releases/app-1.jar" logs -f >/dev/null 2>&1 || true
+cli scale 3
+cli scale 2
+cli restart "$(curl -s "localhost:$port/actuator/cluster" | python3 -c 'import json,sys; print(next(iter(json.load(sys.stdin)["workers"].values()))["id"])')"
+cli reload --json
+cli deploy "$work/releases/app-3.jar"
+cli deploy "$work/releases/missing.jar"
+cli scale x
+cli bogus
+python3 - "$CLUSTER_CONTROL_DIRECTORY" <<'PY'
+import glob, socket, sys
+for request in (b"garbage\n", b"x" * 70000, b'{"args":[1]}\n'):
+    s = socket.socket(socket.AF_UNIX)
+    s.connect(glob.glob(sys.argv[1] + "/*.sock")[0])
+    try:
+        s.sendall(request); s.shutdown(socket.SHUT_WR)
+        while s.recv(4096): pass
+    except OSError: pass
+    s.close()
+PY
+cli stop
 wait_for "Cluster stopped"
 wait $primary || true
 primary_log=$work/classes-$primary.log

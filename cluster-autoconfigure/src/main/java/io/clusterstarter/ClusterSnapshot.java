@@ -183,12 +183,14 @@ public record ClusterSnapshot(Primary primary, Map<String, WorkerInfo> workers) 
 	 * @param startup how long the worker took from its fork until it served, or {@code null}
 	 * before that
 	 * @param release the release the worker runs
+	 * @param restarts how many times the worker's slot has been restarted after a worker exited
+	 * unexpectedly (PM2's restart count)
 	 * @param report the worker's latest figures, or {@code null} before its first report
 	 */
 	@JsonInclude(JsonInclude.Include.NON_NULL)
 	public record WorkerInfo(int id, int slot, long pid, String state, boolean ready, boolean lead, String startTime,
 			String uptime, boolean exitedAfterDisconnect, String logFile, Boolean fromImage, String startup,
-			Release release, Report report) {
+			Release release, int restarts, Report report) {
 	}
 
 	/**
@@ -256,8 +258,11 @@ public record ClusterSnapshot(Primary primary, Map<String, WorkerInfo> workers) 
 	 * HTTP requests handled by a worker.
 	 * @param served requests completed since the worker started
 	 * @param inFlight requests in progress when the report was made
+	 * @param perSecond requests served per second between the worker's last two reports, or
+	 * {@code null} before its second report
 	 */
-	public record Requests(long served, long inFlight) {
+	@JsonInclude(JsonInclude.Include.NON_NULL)
+	public record Requests(long served, long inFlight, Double perSecond) {
 	}
 
 }

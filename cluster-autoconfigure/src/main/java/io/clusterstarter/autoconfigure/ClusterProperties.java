@@ -124,6 +124,8 @@ public class ClusterProperties {
 
 	private final Readiness readiness = new Readiness();
 
+	private final Control control = new Control();
+
 	public boolean isEnabled() {
 		return this.enabled;
 	}
@@ -265,6 +267,10 @@ public class ClusterProperties {
 		return this.deploy;
 	}
 
+	public Control getControl() {
+		return this.control;
+	}
+
 	public Readiness getReadiness() {
 		return this.readiness;
 	}
@@ -309,6 +315,15 @@ public class ClusterProperties {
 			throw invalid("cluster.restart.max-backoff", this.restart.maxBackoff,
 					"is shorter than cluster.restart.initial-backoff (" + this.restart.initialBackoff + ")",
 					"a duration at least as long as cluster.restart.initial-backoff");
+		}
+		if (this.control.logLines < 1 || this.control.logLines > 100_000) {
+			throw invalid("cluster.control.log-lines", this.control.logLines, "must be between 1 and 100000",
+					"the number of console lines kept per worker, such as 1000");
+		}
+		if (this.control.name != null && !this.control.name.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,63}")) {
+			throw invalid("cluster.control.name", this.control.name,
+					"must be 1 to 64 letters, digits, '.', '_' or '-', starting with a letter or digit",
+					"a name such as 'shop-8080'");
 		}
 		if (this.restart.multiplier < 1) {
 			throw invalid("cluster.restart.multiplier", this.restart.multiplier, "must be at least 1",
@@ -914,6 +929,73 @@ public class ClusterProperties {
 
 		public void setRequireSameStartClass(boolean requireSameStartClass) {
 			this.requireSameStartClass = requireSameStartClass;
+		}
+
+	}
+
+	/**
+	 * The primary's control socket, through which the command line
+	 * ({@code java -Djarmode=cluster -jar app.jar status}) operates the cluster: a Unix-domain
+	 * socket in a directory only the primary's user may enter, that only this user may use.
+	 */
+	public static class Control {
+
+		/**
+		 * Whether the primary opens its control socket.
+		 */
+		private boolean enabled = true;
+
+		/**
+		 * The directory of the control socket, its description and the primary's pid file,
+		 * created with mode 0700. Defaults to $CLUSTER_CONTROL_DIRECTORY, else
+		 * 'cluster-spring-boot-{user}/control' in the temporary directory. The command line looks
+		 * in the same place, or where --dir or $CLUSTER_CONTROL_DIRECTORY says.
+		 */
+		private Path directory;
+
+		/**
+		 * The name of this cluster in the control directory (its socket is '{name}.sock').
+		 * Defaults to 'spring.application.name' (else 'application') and the port, such as
+		 * 'shop-8080'.
+		 */
+		private String name;
+
+		/**
+		 * The lines of console output kept for each worker, for the command line's 'logs'. The
+		 * lines of the last 8 workers that exited are kept too.
+		 */
+		private int logLines = 1000;
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public Path getDirectory() {
+			return this.directory;
+		}
+
+		public void setDirectory(Path directory) {
+			this.directory = directory;
+		}
+
+		public String getName() {
+			return this.name;
+		}
+
+		public void setName(String name) {
+			this.name = name;
+		}
+
+		public int getLogLines() {
+			return this.logLines;
+		}
+
+		public void setLogLines(int logLines) {
+			this.logLines = logLines;
 		}
 
 	}

@@ -57,7 +57,7 @@ final class ClusterView {
 					worker.startTime().toString(), Duration.between(worker.startTime(), now).toString(),
 					worker.exitedAfterDisconnect(), worker.logFile(), worker.fromImage(),
 					(worker.startup() != null) ? worker.startup().toString() : null, worker.release().snapshot(),
-					report(worker, now)));
+					this.cluster.slotRestarts(worker.slot()), report(worker, now)));
 		}
 		ClusterSnapshot.Primary primary = new ClusterSnapshot.Primary(ProcessHandle.current().pid(),
 				this.options.jvmStartTime().toString(), Duration.between(this.options.jvmStartTime(), now).toString(),
@@ -121,7 +121,8 @@ final class ClusterView {
 					null, null);
 		}
 		ClusterSnapshot.Requests requests = (stats.requestsServed() != null && stats.requestsInFlight() != null)
-				? new ClusterSnapshot.Requests(stats.requestsServed(), stats.requestsInFlight()) : null;
+				? new ClusterSnapshot.Requests(stats.requestsServed(), stats.requestsInFlight(),
+						worker.requestRate()) : null;
 		return new ClusterSnapshot.Report(time.toString(), age.toString(), false,
 				new ClusterSnapshot.Heap(stats.heapUsed(), stats.heapCommitted(), stats.heapMax(), stats.heapAfterGc()),
 				(stats.processCpuLoad() >= 0) ? stats.processCpuLoad() : null, stats.threads(),

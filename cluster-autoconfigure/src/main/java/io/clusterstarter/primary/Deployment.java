@@ -136,10 +136,12 @@ final class Deployment {
 	 * now, so a symlink moved to a new release is followed) when its content differs from the
 	 * release running; otherwise, or when it is gone, restart every worker on its release.
 	 * @param artifact {@code cluster.deploy.artifact}, or the launched jar as named
+	 * @return completes when the deploy or the rolling restart has, or fails with the reason
+	 * it did not
 	 * @throws DeployRefusedException if the artifact cannot be deployed
 	 * @throws IllegalStateException if a deploy or rolling restart already runs
 	 */
-	void reload(Path artifact) {
+	CompletableFuture<Void> reload(Path artifact) {
 		Path absolute = this.cluster.workingDirectory().resolve(artifact).normalize();
 		String running = this.cluster.onLoop(() -> {
 			Release current = this.releases.current();
@@ -154,14 +156,13 @@ final class Deployment {
 				throw new DeployRefusedException("Could not read " + absolute + ": " + ex.getMessage(), false);
 			}
 			if (!running.equals(found)) {
-				deploy(absolute);
-				return;
+				return deploy(absolute).done();
 			}
 		}
 		else if (running != null) {
 			logger.warn(absolute + " (cluster.deploy.artifact) does not exist; restarting every worker on the release it runs");
 		}
-		this.cluster.rollingRestart();
+		return this.cluster.rollingRestart();
 	}
 
 	private void claim(Running claim) {

@@ -58,6 +58,8 @@ final class ManagedWorker implements Worker {
 
 	private volatile Instant statsTime;
 
+	private volatile Double requestRate;
+
 	/** The worker's own log file, or {@code null} when the application logs to no file. */
 	private final String logFile;
 
@@ -323,8 +325,24 @@ final class ManagedWorker implements Worker {
 	 * Keep the worker's latest figures.
 	 */
 	void stats(IpcMessage.Stats stats, Instant received) {
+		IpcMessage.Stats previous = this.stats;
+		Instant previousTime = this.statsTime;
+		if (previous != null && previousTime != null && previous.requestsServed() != null
+				&& stats.requestsServed() != null && received.isAfter(previousTime)) {
+			// Served since the report before, over the time between them: the recent rate
+			long served = Math.max(0, stats.requestsServed() - previous.requestsServed());
+			this.requestRate = served * 1000.0 / Math.max(1, Duration.between(previousTime, received).toMillis());
+		}
 		this.stats = stats;
 		this.statsTime = received;
+	}
+
+	/**
+	 * Return the requests per second between the worker's last two reports, or {@code null}
+	 * before its second report.
+	 */
+	Double requestRate() {
+		return this.requestRate;
 	}
 
 	IpcMessage.Stats stats() {

@@ -8,8 +8,9 @@ import java.util.Arrays;
 
 /**
  * Copies a worker's standard output or error to the primary's, line by line, each line prefixed
- * with the worker it came from. Lines are written whole under a shared lock, so lines of
- * different workers never interleave mid-line.
+ * with the worker it came from, and keeps each line in the {@link WorkerOutput} for the control
+ * socket's {@code logs}. Lines are written whole under a shared lock, so lines of different
+ * workers never interleave mid-line.
  *
  * @author cluster-spring-boot-starter
  */
@@ -25,21 +26,32 @@ final class OutputRelay implements Runnable {
 
 	private final byte[] prefix;
 
-	private OutputRelay(InputStream input, PrintStream output, String prefix) {
+	private final WorkerOutput kept;
+
+	private final int workerId;
+
+	private final boolean error;
+
+	private OutputRelay(InputStream input, PrintStream output, WorkerOutput kept, int workerId, boolean error) {
 		this.input = input;
 		this.output = output;
-		this.prefix = prefix.getBytes(StandardCharsets.UTF_8);
+		this.prefix = ("[worker " + workerId + "] ").getBytes(StandardCharsets.UTF_8);
+		this.kept = kept;
+		this.workerId = workerId;
+		this.error = error;
 	}
 
 	/**
 	 * Start relaying on a daemon thread.
 	 * @param input the worker's stream
 	 * @param output where to write
+	 * @param kept where the recent lines are kept
 	 * @param workerId the worker id shown on each line
+	 * @param error whether the stream is the worker's standard error
 	 */
-	static void start(InputStream input, PrintStream output, int workerId) {
-		Thread thread = new Thread(new OutputRelay(input, output, "[worker " + workerId + "] "),
-				"cluster-output-" + workerId);
+	static void start(InputStream input, PrintStream output, WorkerOutput kept, int workerId, boolean error) {
+		Thread thread = new Thread(new OutputRelay(input, output, kept, workerId, error),
+				"cluster-output-" + workerId + (error ? "-err" : ""));
 		thread.setDaemon(true);
 		thread.start();
 	}
@@ -84,6 +96,11 @@ final class OutputRelay implements Runnable {
 			}
 			this.output.flush();
 		}
+		int end = length;
+		while (end > 0 && (line[end - 1] == '\n' || line[end - 1] == '\r')) {
+			end--;
+		}
+		this.kept.add(this.workerId, this.error, new String(line, 0, end, StandardCharsets.UTF_8));
 	}
 
 }

@@ -141,6 +141,9 @@ public class PrimaryCluster implements Cluster, IpcServer.Authenticator {
 
 	private final ClusterCounters counters = new ClusterCounters();
 
+	/** The workers' recent console lines, for the control socket's logs. */
+	private final WorkerOutput output;
+
 	/** Workers already warned about for sending implausible figures. */
 	private final Set<Integer> badStatsLogged = new HashSet<>();
 
@@ -156,6 +159,7 @@ public class PrimaryCluster implements Cluster, IpcServer.Authenticator {
 		this.options = options;
 		this.settings = properties.toSettings();
 		this.target = options.workers();
+		this.output = new WorkerOutput(properties.getControl().getLogLines());
 		this.replacements = new Replacements(this, properties, this.counters);
 		this.startups = new StartupQueue(options.startupConcurrency());
 		this.restarts = new SlotRestarts(properties.getRestart());
@@ -344,14 +348,31 @@ public class PrimaryCluster implements Cluster, IpcServer.Authenticator {
 	}
 
 	/**
-	 * What SIGHUP does: deploy the artifact when its content is not the release running,
+	 * Reload, as SIGHUP and the command line's {@code reload} do: deploy the
+	 * {@link #reloadArtifact() reload artifact} when its content is not the release running,
 	 * otherwise restart every worker (see {@link Deployment#reload(Path)}).
-	 * @param artifact {@code cluster.deploy.artifact}, or the launched jar
+	 * @return completes when the deploy or rolling restart has, or fails with the reason it
+	 * stopped
 	 * @throws io.clusterstarter.deploy.DeployRefusedException if the artifact cannot be deployed
 	 * @throws IllegalStateException if a deploy or rolling restart already runs
 	 */
-	public void reload(Path artifact) {
-		this.deployment.reload(artifact);
+	public CompletableFuture<Void> reload() {
+		Path artifact = reloadArtifact();
+		return (artifact != null) ? this.deployment.reload(artifact) : rollingRestart();
+	}
+
+	/**
+	 * Return what a reload deploys when its content changed: {@code cluster.deploy.artifact},
+	 * else the launched jar as named.
+	 * @return the artifact, or {@code null} for a launch that is not a jar (a reload then only
+	 * restarts the workers)
+	 */
+	public Path reloadArtifact() {
+		Path configured = this.properties.getDeploy().getArtifact();
+		if (configured != null) {
+			return configured;
+		}
+		return this.launch.isJar() ? Path.of(this.launch.absolute(this.launch.classPath())) : null;
 	}
 
 	Path workingDirectory() {
@@ -464,6 +485,14 @@ public class PrimaryCluster implements Cluster, IpcServer.Authenticator {
 
 	boolean isLead(ManagedWorker worker) {
 		return this.lead.isLead(worker);
+	}
+
+	WorkerOutput output() {
+		return this.output;
+	}
+
+	int slotRestarts(int slot) {
+		return this.restarts.restarts(slot);
 	}
 
 	List<Integer> failedSlots() {
@@ -829,8 +858,8 @@ public class PrimaryCluster implements Cluster, IpcServer.Authenticator {
 		if (up >= this.target) {
 			this.summaryLogged = true;
 			double seconds = Duration.between(this.options.jvmStartTime(), Instant.now()).toMillis() / 1000.0;
-			logger.info(String.format("Cluster up: %d workers %s in %.1f seconds (primary pid %d)", up,
-					web ? "listening on port " + this.options.port() : "ready", seconds,
+			logger.info(String.format("Cluster up: %d worker%s %s in %.1f seconds (primary pid %d)", up,
+					(up != 1) ? "s" : "", web ? "listening on port " + this.options.port() : "ready", seconds,
 					ProcessHandle.current().pid()));
 			// Only now: the first workers start without competing with the image's training run
 			this.releases.current().images().prepareInBackground();

@@ -6,7 +6,9 @@ import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -15,6 +17,9 @@ import io.clusterstarter.ClusterPrimaryComponent;
 import io.clusterstarter.autoconfigure.ClusterConfigurationException;
 import io.clusterstarter.autoconfigure.ClusterProperties;
 import io.clusterstarter.autoconfigure.UnknownClusterProperties;
+import io.clusterstarter.control.ControlDirectory;
+import io.clusterstarter.control.ControlProgress;
+import io.clusterstarter.control.ControlServer;
 import io.clusterstarter.deploy.DeployRefusedException;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -57,9 +62,6 @@ public final class PrimaryRunner {
 	private final AtomicInteger signals = new AtomicInteger();
 
 	private volatile PrimaryCluster cluster;
-
-	/** What SIGHUP deploys when its content changed, or {@code null} to restart only. */
-	private volatile Path reloadArtifact;
 
 	/**
 	 * Create the runner.
@@ -177,12 +179,20 @@ public final class PrimaryRunner {
 	private int runCluster(PrimaryOptions options) {
 		JvmLaunch launch = JvmLaunch.current(this.args, this.application.getMainApplicationClass());
 		PrimaryCluster cluster = new PrimaryCluster(this.properties, launch, options);
-		this.reloadArtifact = (this.properties.getDeploy().getArtifact() != null)
-				? this.properties.getDeploy().getArtifact()
-				: launch.isJar() ? Path.of(launch.absolute(launch.classPath())) : null;
-		// Created before anything is forked: a primary component that cannot be created is
-		// reported like any other start-up failure
-		AnnotationConfigApplicationContext context = createPrimaryContext(cluster);
+		ControlProgress progress = new ControlProgress();
+		// Opened and created before anything is forked: a control socket that cannot be made,
+		// or a primary component that cannot be created, is reported like any other start-up failure
+		ControlServer control = openControl(cluster, progress, options);
+		AnnotationConfigApplicationContext context;
+		try {
+			context = createPrimaryContext(cluster, progress);
+		}
+		catch (RuntimeException ex) {
+			if (control != null) {
+				control.close();
+			}
+			throw ex;
+		}
 		cluster.setEventPublisher(context);
 		this.cluster = cluster;
 		Thread safetyNet = new Thread(cluster::killAll, "cluster-primary-exit");
@@ -192,7 +202,8 @@ public final class PrimaryRunner {
 				+ describeApplication() + ": forking " + options.workers() + " worker"
 				+ ((options.workers() != 1) ? "s" : "") + ((options.port() != null) ? " on port " + options.port() : ""));
 		PrimaryPreload.inBackground(this.application.getClassLoader());
-		try (context) {
+		// The control socket closes last: a 'stop' command's client learns from it that the cluster stopped
+		try (control; context) {
 			cluster.start();
 			this.stopRequested.await();
 			int killed = cluster.shutdown();
@@ -234,17 +245,97 @@ public final class PrimaryRunner {
 	 */
 	private void onSignal(String name) {
 		if (this.signals.incrementAndGet() == 1) {
-			PrimaryCluster current = this.cluster;
-			if (current != null) {
-				current.stopRequested();
-			}
-			logger.info("Received " + name + "; shutting down the cluster");
-			this.stopRequested.countDown();
+			stopGracefully("Received " + name);
 		}
 		else if (this.cluster != null) {
 			logger.warn("Received " + name + " again; killing the workers now");
 			this.cluster.killAll();
 		}
+	}
+
+	private void stopGracefully(String why) {
+		PrimaryCluster current = this.cluster;
+		if (current != null) {
+			current.stopRequested();
+		}
+		logger.info(why + "; shutting down the cluster");
+		this.stopRequested.countDown();
+	}
+
+	/**
+	 * The control socket's {@code stop}: a graceful shutdown, as the first SIGTERM starts; a
+	 * second {@code stop} (or one after a signal) changes nothing.
+	 */
+	private void stopFromControl() {
+		if (this.signals.compareAndSet(0, 1)) {
+			stopGracefully("Asked to stop on the control socket");
+		}
+	}
+
+	/**
+	 * The control socket, unless {@code cluster.control.enabled=false}: in
+	 * {@code cluster.control.directory}, named after the application and its port.
+	 */
+	private ControlServer openControl(PrimaryCluster cluster, ControlProgress progress, PrimaryOptions options) {
+		ClusterProperties.Control properties = this.properties.getControl();
+		if (!properties.isEnabled()) {
+			return null;
+		}
+		ControlDirectory directory = (properties.getDirectory() != null)
+				? new ControlDirectory(Path.of("").toAbsolutePath().resolve(properties.getDirectory()))
+				: ControlDirectory.byDefault(System.getenv());
+		String name = (properties.getName() != null) ? properties.getName() : controlName(
+				this.environment.getProperty("spring.application.name"), options.port());
+		Map<String, String> description = new LinkedHashMap<>();
+		Class<?> main = this.application.getMainApplicationClass();
+		description.put("start-class", (main != null) ? main.getName() : null);
+		Path jar = cluster.reloadArtifact();
+		description.put("jar", (jar != null) ? jar.toString() : null);
+		description.put("port", (options.port() != null) ? String.valueOf(options.port()) : null);
+		description.put("application", this.environment.getProperty("spring.application.name"));
+		String pidFile = this.environment.getProperty("spring.pid.file");
+		try {
+			try {
+				return openControl(directory, name, description, pidFile, cluster, progress);
+			}
+			catch (ControlServer.InUseException ex) {
+				if (properties.getName() != null || options.port() != null) {
+					throw ex;
+				}
+				// Two clusters of one application without a port may run side by side: the second by its pid
+				String byPid = name + "-" + ProcessHandle.current().pid();
+				logger.info("Another cluster of this application has the control socket '" + name + "'; this one is '"
+						+ byPid + "' (set 'cluster.control.name' to choose)");
+				return openControl(directory, byPid, description, pidFile, cluster, progress);
+			}
+		}
+		catch (IOException ex) {
+			throw new ClusterConfigurationException(
+					"Could not open the control socket '" + name + "' in " + directory.path() + ": " + ex.getMessage(),
+					"Set 'cluster.control.directory' to a short path (a socket's path may have at most 107 bytes) that "
+							+ "only this user may enter (mode 0700), set 'cluster.control.name' when another cluster "
+							+ "of this application runs, or set 'cluster.control.enabled=false'.");
+		}
+	}
+
+	private ControlServer openControl(ControlDirectory directory, String name, Map<String, String> description,
+			String pidFile, PrimaryCluster cluster, ControlProgress progress) throws IOException {
+		return ControlServer.open(directory, name, description, (pidFile != null) ? Path.of(pidFile) : null,
+				new ControlCommands(cluster, this.properties, name, progress, this::stopFromControl));
+	}
+
+	/**
+	 * The default name of a cluster on the control socket: the application's name (else
+	 * {@code application}) and its port, such as {@code shop-8080}.
+	 */
+	static String controlName(String applicationName, Integer port) {
+		String base = (applicationName != null && !applicationName.isBlank())
+				? applicationName.trim().replaceAll("[^A-Za-z0-9._-]+", "-").replaceAll("^[._-]+", "") : "";
+		if (base.isEmpty()) {
+			base = "application";
+		}
+		base = base.substring(0, Math.min(base.length(), 50));
+		return (port != null) ? base + "-" + port : base;
 	}
 
 	/**
@@ -257,15 +348,10 @@ public final class PrimaryRunner {
 		if (current == null) {
 			return;
 		}
-		Path artifact = this.reloadArtifact;
+		Path artifact = current.reloadArtifact();
 		logger.info("Received SIGHUP; " + ((artifact != null) ? "reloading from " + artifact : "starting a rolling restart"));
 		try {
-			if (artifact != null) {
-				current.reload(artifact);
-			}
-			else {
-				current.rollingRestart();
-			}
+			current.reload();
 		}
 		catch (IllegalStateException | DeployRefusedException ex) {
 			logger.warn("Ignored SIGHUP: " + ex.getMessage());
@@ -282,8 +368,9 @@ public final class PrimaryRunner {
 	 * {@link ClusterPrimaryComponent} classes, with the application's environment so that
 	 * {@code @Value} and profiles work, but no auto-configuration and no web server.
 	 */
-	private AnnotationConfigApplicationContext createPrimaryContext(PrimaryCluster cluster) {
+	private AnnotationConfigApplicationContext createPrimaryContext(PrimaryCluster cluster, ControlProgress progress) {
 		AnnotationConfigApplicationContext context = new AnnotationConfigApplicationContext();
+		context.addApplicationListener(progress);
 		context.setEnvironment(this.environment);
 		context.setClassLoader(this.application.getClassLoader());
 		context.getBeanFactory().registerSingleton("cluster", cluster);

@@ -39,6 +39,9 @@ final class SlotRestarts {
 	/** When each slot's recent unexpected exits happened, for the crash-loop limit. */
 	private final Map<Integer, Deque<Instant>> failureTimesBySlot = new HashMap<>();
 
+	/** How many times each slot was restarted after an unexpected exit; read by the view. */
+	private final Map<Integer, Integer> restartsBySlot = new ConcurrentHashMap<>();
+
 	/** Slots that exited too often and are no longer restarted; read by meters too. */
 	private final Set<Integer> failedSlots = ConcurrentHashMap.newKeySet();
 
@@ -83,6 +86,7 @@ final class SlotRestarts {
 		logger.warn(worker + " exited unexpectedly with code " + code + ((signal != null) ? " (" + signal + ")" : "")
 				+ "; replacing it in slot " + slot + " in " + delayMillis + " ms");
 		this.pendingSlots.add(slot);
+		this.restartsBySlot.merge(slot, 1, Integer::sum);
 		return delayMillis;
 	}
 
@@ -98,6 +102,15 @@ final class SlotRestarts {
 			times.removeFirst();
 		}
 		return this.restart.getMaxFailures() > 0 && times.size() >= this.restart.getMaxFailures();
+	}
+
+	/**
+	 * Return how many times the slot was restarted after a worker in it exited unexpectedly.
+	 * @param slot the slot
+	 * @return the count, 0 for a slot never restarted
+	 */
+	int restarts(int slot) {
+		return this.restartsBySlot.getOrDefault(slot, 0);
 	}
 
 	/**

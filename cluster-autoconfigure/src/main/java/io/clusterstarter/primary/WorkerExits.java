@@ -89,6 +89,7 @@ final class WorkerExits {
 		int code = worker.javaProcess().exitValue();
 		String signal = signalName(code);
 		this.counters.exited(worker.exitedAfterDisconnect(), code, signal);
+		this.cluster.output().exited(worker.id());
 		this.cluster.publish(
 				new WorkerExitEvent(worker, code, signal, worker.exitedAfterDisconnect(), worker.killedBecause()));
 		if (worker.image() != null && worker.startup() == null && signal != null && JVM_CRASHES.contains(signal)) {

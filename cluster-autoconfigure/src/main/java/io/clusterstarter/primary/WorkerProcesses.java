@@ -217,8 +217,8 @@ final class WorkerProcesses {
 		}
 		Process process = builder.start();
 		if (!current.isSilent()) {
-			OutputRelay.start(process.getInputStream(), System.out, id);
-			OutputRelay.start(process.getErrorStream(), System.err, id);
+			OutputRelay.start(process.getInputStream(), System.out, this.cluster.output(), id, false);
+			OutputRelay.start(process.getErrorStream(), System.err, this.cluster.output(), id, true);
 		}
 		return new Started(process, logFile, image);
 	}

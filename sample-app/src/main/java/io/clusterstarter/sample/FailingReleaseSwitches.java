@@ -1,18 +1,25 @@
 package io.clusterstarter.sample;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.ApplicationRunner;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /**
- * Two ways for a release of the sample to be bad, to show (and test) a deploy that is rolled
- * back: {@code sample.fail-at-startup=true} makes the application fail as it starts, and
+ * Ways for a release of the sample to be bad, to show (and test) a deploy that is rolled back:
+ * {@code sample.fail-at-startup=true} makes the application fail as it starts, and
  * {@code sample.refuse-readiness=true} adds a health indicator that is always OUT_OF_SERVICE, so
  * that the release starts but its readiness group never passes. A bad release sets one in its own
- * {@code application.properties}.
+ * {@code application.properties}. {@code sample.fail-at-startup-if-present=FILE} makes a worker
+ * fail as it starts while the file exists, so that a rolling restart of a good release can be
+ * made to abort.
  *
  * @author cluster-spring-boot-starter
  */
@@ -24,6 +31,16 @@ class FailingReleaseSwitches {
 	ApplicationRunner failAtStartup() {
 		return (args) -> {
 			throw new IllegalStateException("This release fails at start-up (sample.fail-at-startup=true)");
+		};
+	}
+
+	@Bean
+	@ConditionalOnProperty("sample.fail-at-startup-if-present")
+	ApplicationRunner failAtStartupIfPresent(@Value("${sample.fail-at-startup-if-present}") Path marker) {
+		return (args) -> {
+			if (Files.exists(marker)) {
+				throw new IllegalStateException("This worker fails at start-up: " + marker + " exists");
+			}
 		};
 	}
 

@@ -31,10 +31,16 @@ final class SampleCluster implements AutoCloseable {
 
 	private final Path log;
 
-	private SampleCluster(Process process, int port, Path log) {
+	private final Path directory;
+
+	private final Path jar;
+
+	private SampleCluster(Process process, int port, Path log, Path directory, Path jar) {
 		this.process = process;
 		this.port = port;
 		this.log = log;
+		this.directory = directory;
+		this.jar = jar;
 	}
 
 	/**
@@ -52,7 +58,7 @@ final class SampleCluster implements AutoCloseable {
 			.redirectErrorStream(true)
 			.redirectOutput(log.toFile())
 			.start();
-		return new SampleCluster(process, port, log);
+		return new SampleCluster(process, port, log, directory, jar);
 	}
 
 	Process process() {
@@ -61,6 +67,16 @@ final class SampleCluster implements AutoCloseable {
 
 	int port() {
 		return this.port;
+	}
+
+	/** Where the primary's control socket is: the default, in the cluster's temporary directory. */
+	Path controlDirectory() {
+		return this.directory.resolve("tmp").resolve("cluster-spring-boot-" + System.getProperty("user.name")).resolve("control");
+	}
+
+	/** Run the command line from the cluster's jar, as its user would. */
+	SampleCommandLine.Result command(String... args) throws IOException, InterruptedException {
+		return SampleCommandLine.run(List.of(), SampleCommandLine.java(), this.jar, controlDirectory(), args);
 	}
 
 	String log() throws IOException {

@@ -21,6 +21,7 @@ import tools.jackson.databind.JsonNode;
 
 import org.springframework.util.FileSystemUtils;
 
+import static io.clusterstarter.sample.SampleCluster.json;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -141,7 +142,14 @@ class SampleDeployIT {
 	@Order(3)
 	void versionThatFailsAtStartupIsRolledBack() throws Exception {
 		this.builds.version(this.releases.resolve("app-3.jar"), "3.0.0", "sample.fail-at-startup=true");
-		assertThat(this.cluster.act(deploy("app-3.jar")).status()).isEqualTo(200);
+		// From the command line this time, which waits for the end and says how it went
+		SampleCommandLine.Result deploy = this.cluster.command("deploy", this.releases.resolve("app-3.jar").toString(),
+				"--json");
+		assertThat(deploy.exit()).as(deploy.toString()).isEqualTo(1);
+		JsonNode answer = json.readTree(deploy.out());
+		assertThat(answer.get("result").asString()).isEqualTo("failed");
+		assertThat(answer.get("reason").asString()).contains("rolled back", "exited with code 1 before it was ready");
+		assertThat(deploy.err()).contains("deploy of 3.0.0 started (over 2.0.0)", "deploy of 3.0.0 rolled back");
 		this.cluster.awaitLog("Deploy ROLLED_BACK: 3.0.0 \\(previously 2.0.0\\)", DEPLOY);
 		assertThat(this.cluster.log()).contains("This release fails at start-up (sample.fail-at-startup=true)")
 			.containsPattern("Deploy of 3.0.0 \\(app-3.jar, sha256 \\w+\\) rolled back: .*exited with code 1 before it was ready");

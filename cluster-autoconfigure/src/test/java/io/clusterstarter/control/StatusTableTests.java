@@ -1,0 +1,50 @@
+package io.clusterstarter.control;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import io.clusterstarter.ClusterSnapshot;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Tests for {@link StatusTable}.
+ */
+class StatusTableTests {
+
+	@Test
+	void rendersThePrimaryLineAndAnAlignedRowPerWorker() {
+		ClusterSnapshot.Release release = new ClusterSnapshot.Release("1.4.2", "app.jar", null, null);
+		ClusterSnapshot.Report report = new ClusterSnapshot.Report("2026-12-01T10:00:00Z", "PT0.4S", false,
+				new ClusterSnapshot.Heap(84L << 20, 128L << 20, 512L << 20, null), 0.125, 40, "PT0.1S",
+				new ClusterSnapshot.Requests(1200, 3, 35.25), 190L << 20, 120L << 20);
+		Map<String, ClusterSnapshot.WorkerInfo> workers = new LinkedHashMap<>();
+		workers.put("3", new ClusterSnapshot.WorkerInfo(3, 0, 4101, "listening", true, true, "2026-12-01T09:55:00Z",
+				"PT5M2S", false, null, true, "PT8S", release, 2, report));
+		workers.put("12", new ClusterSnapshot.WorkerInfo(12, 1, 4188, "online", false, false, "2026-12-01T10:00:00Z",
+				"PT3.5S", false, null, null, null, release, 0, null));
+		ClusterSnapshot.Settings settings = new ClusterSnapshot.Settings(2, null, null, null, false, true, "none", "PT30S",
+				null, "PT5S", 1, 2, null, null);
+		ClusterSnapshot snapshot = new ClusterSnapshot(new ClusterSnapshot.Primary(4100, "2026-12-01T09:00:00Z",
+				"PT1H2M", 8080, "reuseport", settings, new ClusterSnapshot.Counters(4, 2, 2, 0), List.of(), null,
+				96L << 20, release, null, null), workers);
+		assertThat(StatusTable.render("shop-8080", snapshot)).isEqualTo("""
+				cluster shop-8080   primary pid 4100   up 1h 02m   rss 96 MB   release 1.4.2   port 8080   1/2 workers serving
+				ID  SLOT   PID  STATE             VERSION  UPTIME  RESTARTS   HEAP     RSS    CPU  REQ/S  REPORT
+				 3     0  4101  listening (lead)  1.4.2    5m 02s         2  84 MB  190 MB  12.5%   35.3  0.4s ago
+				12     1  4188  online            1.4.2    3.5s           0      -       -      -      -  -""");
+	}
+
+	@Test
+	void durationsAndSizesReadAsAPersonWritesThem() {
+		assertThat(StatusTable.duration("PT0.42S")).isEqualTo("0.4s");
+		assertThat(StatusTable.duration("PT42S")).isEqualTo("42s");
+		assertThat(StatusTable.duration("PT61S")).isEqualTo("1m 01s");
+		assertThat(StatusTable.duration("PT26H")).isEqualTo("1d 02h");
+		assertThat(StatusTable.duration(null)).isEqualTo("-");
+		assertThat(StatusTable.bytes(5L << 30)).isEqualTo("5.0 GB");
+	}
+
+}
