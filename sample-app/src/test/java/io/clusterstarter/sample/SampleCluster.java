@@ -11,6 +11,8 @@ import java.util.concurrent.TimeUnit;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
+import org.springframework.util.FileSystemUtils;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -130,6 +132,18 @@ final class SampleCluster implements AutoCloseable {
 		assertThat(this.process.waitFor(90, TimeUnit.SECONDS)).isTrue();
 		assertThat(this.process.exitValue()).isZero();
 		await().atMost(Duration.ofSeconds(30)).until(() -> children.stream().noneMatch(ProcessHandle::isAlive));
+	}
+
+	/** Kill what is left of the cluster, if it was started, and delete its directory. */
+	static void closeAndDelete(SampleCluster cluster, Path directory) throws IOException {
+		try {
+			if (cluster != null) {
+				cluster.close();
+			}
+		}
+		finally {
+			FileSystemUtils.deleteRecursively(directory);
+		}
 	}
 
 	@Override

@@ -68,15 +68,8 @@ class SampleControlIT {
 	}
 
 	@AfterAll
-	void stopCluster() throws Exception {
-		try {
-			if (this.cluster != null) {
-				this.cluster.close();
-			}
-		}
-		finally {
-			FileSystemUtils.deleteRecursively(this.temp);
-		}
+	void stopCluster() throws IOException {
+		SampleCluster.closeAndDelete(this.cluster, this.temp);
 	}
 
 	@Test

@@ -19,8 +19,6 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 import tools.jackson.databind.JsonNode;
 
-import org.springframework.util.FileSystemUtils;
-
 import static io.clusterstarter.sample.SampleCluster.json;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -70,15 +68,8 @@ class SampleDeployIT {
 	}
 
 	@AfterAll
-	void stopCluster() throws Exception {
-		try {
-			if (this.cluster != null) {
-				this.cluster.close();
-			}
-		}
-		finally {
-			FileSystemUtils.deleteRecursively(this.temp);
-		}
+	void stopCluster() throws IOException {
+		SampleCluster.closeAndDelete(this.cluster, this.temp);
 	}
 
 	@Test
