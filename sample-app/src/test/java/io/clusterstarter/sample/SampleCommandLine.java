@@ -36,7 +36,12 @@ final class SampleCommandLine {
 	static Result run(List<String> prefix, Path java, Path jar, Path directory, String... args)
 			throws IOException, InterruptedException {
 		List<String> command = new ArrayList<>(prefix);
-		command.addAll(List.of(java.toString(), "-Djarmode=cluster", "-jar", jar.toString(), "--dir", directory.toString()));
+		command.add(java.toString());
+		if (!prefix.isEmpty()) {
+			// As another user, the JVM would leave its own hsperfdata directory in /tmp behind
+			command.add("-XX:-UsePerfData");
+		}
+		command.addAll(List.of("-Djarmode=cluster", "-jar", jar.toString(), "--dir", directory.toString()));
 		command.addAll(List.of(args));
 		return exec(command, Map.of());
 	}
