@@ -6,9 +6,7 @@ import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -17,7 +15,6 @@ import io.clusterstarter.ClusterPrimaryComponent;
 import io.clusterstarter.autoconfigure.ClusterConfigurationException;
 import io.clusterstarter.autoconfigure.ClusterProperties;
 import io.clusterstarter.autoconfigure.UnknownClusterProperties;
-import io.clusterstarter.control.ControlDirectory;
 import io.clusterstarter.control.ControlProgress;
 import io.clusterstarter.control.ControlServer;
 import io.clusterstarter.deploy.DeployRefusedException;
@@ -182,7 +179,10 @@ public final class PrimaryRunner {
 		ControlProgress progress = new ControlProgress();
 		// Opened and created before anything is forked: a control socket that cannot be made,
 		// or a primary component that cannot be created, is reported like any other start-up failure
-		ControlServer control = openControl(cluster, progress, options);
+		ControlServer control = PrimaryControlSocket.open(this.properties, this.environment,
+				this.application.getMainApplicationClass(), options.port(),
+				(name) -> new ControlCommands(cluster, this.properties, name, progress, this::stopFromControl),
+				cluster.reloadArtifact());
 		AnnotationConfigApplicationContext context;
 		try {
 			context = createPrimaryContext(cluster, progress);
@@ -270,72 +270,6 @@ public final class PrimaryRunner {
 		if (this.signals.compareAndSet(0, 1)) {
 			stopGracefully("Asked to stop on the control socket");
 		}
-	}
-
-	/**
-	 * The control socket, unless {@code cluster.control.enabled=false}: in
-	 * {@code cluster.control.directory}, named after the application and its port.
-	 */
-	private ControlServer openControl(PrimaryCluster cluster, ControlProgress progress, PrimaryOptions options) {
-		ClusterProperties.Control properties = this.properties.getControl();
-		if (!properties.isEnabled()) {
-			return null;
-		}
-		ControlDirectory directory = (properties.getDirectory() != null)
-				? new ControlDirectory(Path.of("").toAbsolutePath().resolve(properties.getDirectory()))
-				: ControlDirectory.byDefault(System.getenv());
-		String name = (properties.getName() != null) ? properties.getName() : controlName(
-				this.environment.getProperty("spring.application.name"), options.port());
-		Map<String, String> description = new LinkedHashMap<>();
-		Class<?> main = this.application.getMainApplicationClass();
-		description.put("start-class", (main != null) ? main.getName() : null);
-		Path jar = cluster.reloadArtifact();
-		description.put("jar", (jar != null) ? jar.toString() : null);
-		description.put("port", (options.port() != null) ? String.valueOf(options.port()) : null);
-		description.put("application", this.environment.getProperty("spring.application.name"));
-		String pidFile = this.environment.getProperty("spring.pid.file");
-		try {
-			try {
-				return openControl(directory, name, description, pidFile, cluster, progress);
-			}
-			catch (ControlServer.InUseException ex) {
-				if (properties.getName() != null || options.port() != null) {
-					throw ex;
-				}
-				// Two clusters of one application without a port may run side by side: the second by its pid
-				String byPid = name + "-" + ProcessHandle.current().pid();
-				logger.info("Another cluster of this application has the control socket '" + name + "'; this one is '"
-						+ byPid + "' (set 'cluster.control.name' to choose)");
-				return openControl(directory, byPid, description, pidFile, cluster, progress);
-			}
-		}
-		catch (IOException ex) {
-			throw new ClusterConfigurationException(
-					"Could not open the control socket '" + name + "' in " + directory.path() + ": " + ex.getMessage(),
-					"Set 'cluster.control.directory' to a short path (a socket's path may have at most 107 bytes) that "
-							+ "only this user may enter (mode 0700), set 'cluster.control.name' when another cluster "
-							+ "of this application runs, or set 'cluster.control.enabled=false'.");
-		}
-	}
-
-	private ControlServer openControl(ControlDirectory directory, String name, Map<String, String> description,
-			String pidFile, PrimaryCluster cluster, ControlProgress progress) throws IOException {
-		return ControlServer.open(directory, name, description, (pidFile != null) ? Path.of(pidFile) : null,
-				new ControlCommands(cluster, this.properties, name, progress, this::stopFromControl));
-	}
-
-	/**
-	 * The default name of a cluster on the control socket: the application's name (else
-	 * {@code application}) and its port, such as {@code shop-8080}.
-	 */
-	static String controlName(String applicationName, Integer port) {
-		String base = (applicationName != null && !applicationName.isBlank())
-				? applicationName.trim().replaceAll("[^A-Za-z0-9._-]+", "-").replaceAll("^[._-]+", "") : "";
-		if (base.isEmpty()) {
-			base = "application";
-		}
-		base = base.substring(0, Math.min(base.length(), 50));
-		return (port != null) ? base + "-" + port : base;
 	}
 
 	/**

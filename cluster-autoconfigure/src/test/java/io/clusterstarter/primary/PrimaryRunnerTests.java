@@ -18,15 +18,6 @@ import static org.assertj.core.api.Assertions.assertThatNoException;
 class PrimaryRunnerTests {
 
 	@Test
-	void controlNameIsTheApplicationsNameAndPortInCharactersASocketNameTakes() {
-		assertThat(PrimaryRunner.controlName("shop", 8080)).isEqualTo("shop-8080");
-		assertThat(PrimaryRunner.controlName("My Shop/EU", 8080)).isEqualTo("My-Shop-EU-8080");
-		assertThat(PrimaryRunner.controlName(null, 8080)).isEqualTo("application-8080");
-		assertThat(PrimaryRunner.controlName("..hidden", null)).isEqualTo("hidden");
-		assertThat(PrimaryRunner.controlName("x".repeat(80), 1)).hasSize(52);
-	}
-
-	@Test
 	void windowsIsRefusedWithAnAction() {
 		assertThatExceptionOfType(ClusterConfigurationException.class)
 			.isThrownBy(() -> PrimaryRunner.checkPlatform("Windows 11"))
