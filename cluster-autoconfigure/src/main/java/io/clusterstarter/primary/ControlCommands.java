@@ -1,7 +1,6 @@
 package io.clusterstarter.primary;
 
 import java.io.IOException;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -187,13 +186,31 @@ final class ControlCommands implements ControlServer.Handler {
 	private int await(ControlSession session, Arguments args, Supplier<CompletableFuture<Void>> action)
 			throws IOException, InterruptedException {
 		try (ControlProgress.Subscription events = this.progress.subscribe()) {
+			// Started on a thread of its own: a deploy checks and copies its jar before it starts,
+			// and the client hears from this session meanwhile
+			CompletableFuture<CompletableFuture<Void>> starting = new CompletableFuture<>();
+			Thread starter = new Thread(() -> {
+				try {
+					starting.complete(action.get());
+				}
+				catch (RuntimeException ex) {
+					starting.completeExceptionally(ex);
+				}
+			}, "cluster-control-action");
+			starter.setDaemon(true);
+			starter.start();
+			showUntil(session, args, events, starting, null);
 			CompletableFuture<Void> done;
 			try {
-				done = action.get();
+				done = starting.get();
 			}
-			catch (DeployRefusedException | IllegalStateException | IllegalArgumentException
-					| NoSuchElementException ex) {
-				return result(session, args, "refused", ex.getMessage());
+			catch (ExecutionException ex) {
+				Throwable cause = ex.getCause();
+				if (cause instanceof DeployRefusedException || cause instanceof IllegalStateException
+						|| cause instanceof IllegalArgumentException || cause instanceof NoSuchElementException) {
+					return result(session, args, "refused", cause.getMessage());
+				}
+				throw (cause instanceof RuntimeException runtime) ? runtime : new IllegalStateException(cause);
 			}
 			showUntil(session, args, events, done, null);
 			try {
@@ -290,7 +307,7 @@ final class ControlCommands implements ControlServer.Handler {
 	 * {@code check} runs at every poll, when given.
 	 */
 	private void showUntil(ControlSession session, Arguments args, ControlProgress.Subscription events,
-			CompletableFuture<Void> done, Runnable check) throws IOException, InterruptedException {
+			CompletableFuture<?> done, Runnable check) throws IOException, InterruptedException {
 		while (true) {
 			String line = events.next(POLL_MILLIS);
 			if (line != null) {

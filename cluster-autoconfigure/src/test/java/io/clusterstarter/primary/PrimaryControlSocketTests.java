@@ -1,7 +1,6 @@
 package io.clusterstarter.primary;
 
 import java.nio.file.Path;
-import java.util.Map;
 
 import io.clusterstarter.autoconfigure.ClusterConfigurationException;
 import io.clusterstarter.autoconfigure.ClusterProperties;
