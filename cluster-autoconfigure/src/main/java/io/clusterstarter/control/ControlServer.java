@@ -141,6 +141,8 @@ public final class ControlServer implements Closeable {
 				pidFiles.add(extraPidFile.toAbsolutePath());
 			}
 			for (Path pidFile : pidFiles) {
+				// As Spring Boot's own pid file writer does, a missing directory is made
+				Files.createDirectories(pidFile.getParent());
 				writeAtomically(pidFile, (out) -> out.write((pid + "\n").getBytes(StandardCharsets.US_ASCII)));
 			}
 			ControlServer control = new ControlServer(directory, name, server, handler, Files.getOwner(path), pidFiles,

@@ -56,11 +56,12 @@ class PrimaryControlSocketTests {
 		ClusterProperties properties = new ClusterProperties();
 		properties.getControl().setDirectory(this.temp.resolve("control"));
 		MockEnvironment environment = new MockEnvironment().withProperty("spring.application.name", "shop")
-			.withProperty("spring.pid.file", this.temp.resolve("shop.pid").toString());
+			.withProperty("spring.pid.file", this.temp.resolve("run/shop.pid").toString());
 		try (var control = PrimaryControlSocket.open(properties, environment, PrimaryControlSocketTests.class, 8080,
 				(name) -> (session) -> ControlProtocol.OK, Path.of("/srv/shop/app.jar"))) {
 			assertThat(control.socket()).isEqualTo(this.temp.resolve("control/shop-8080.sock"));
-			assertThat(this.temp.resolve("shop.pid")).content().isEqualToIgnoringNewLines(String.valueOf(ProcessHandle.current().pid()));
+			assertThat(this.temp.resolve("run/shop.pid")).content()
+				.isEqualToIgnoringNewLines(String.valueOf(ProcessHandle.current().pid()));
 			assertThat(this.temp.resolve("control/shop-8080.properties")).content()
 				.contains("start-class=" + PrimaryControlSocketTests.class.getName(), "port=8080", "application=shop");
 		}
