@@ -169,21 +169,8 @@ final class ImageStore {
 	private void removeUnlessUsed(Path image, boolean ready) {
 		String key = image.getFileName().toString();
 		Path lockFile = ready ? image.resolve(IN_USE) : this.directory.resolve(key + ".lock");
-		try (FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
-			FileLock lock = tryLock(channel, false);
-			if (lock == null) {
-				return; // a running primary forks from it, or prepares it
-			}
-			try {
-				FileSystemUtils.deleteRecursively(image);
-				logger.debug("Removed the old worker image " + image);
-			}
-			finally {
-				lock.release();
-			}
-		}
-		catch (IOException ex) {
-			logger.debug("Could not remove the old worker image " + image, ex);
+		if (!removeUnlessLocked(image, lockFile, "the old worker image")) {
+			return; // a running primary forks from it, or prepares it
 		}
 		if (!ready) {
 			return;
@@ -203,6 +190,36 @@ final class ImageStore {
 		catch (IOException ex) {
 			return FileTime.fromMillis(0);
 		}
+	}
+
+	/**
+	 * Delete a directory unless another process (or this JVM, through another channel) holds
+	 * a lock on the file that guards it: the lock is taken exclusively, without waiting, and
+	 * held while the directory goes.
+	 * @param directory the directory
+	 * @param lockFile the file whose lock guards it, created if missing
+	 * @param what what the directory is, for the log
+	 * @return {@code false} if the lock is held, so nothing was deleted; {@code true} once the
+	 * deletion was tried
+	 */
+	static boolean removeUnlessLocked(Path directory, Path lockFile, String what) {
+		try (FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+			FileLock lock = tryLock(channel, false);
+			if (lock == null) {
+				return false;
+			}
+			try {
+				FileSystemUtils.deleteRecursively(directory);
+				logger.debug("Removed " + what + " " + directory);
+			}
+			finally {
+				lock.release();
+			}
+		}
+		catch (IOException ex) {
+			logger.debug("Could not remove " + what + " " + directory, ex);
+		}
+		return true;
 	}
 
 	static FileLock tryLock(FileChannel channel, boolean shared) throws IOException {

@@ -22,8 +22,6 @@ import java.util.stream.Stream;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
-import org.springframework.util.FileSystemUtils;
-
 /**
  * The primary's private copies of the releases it runs: {@code <root>/<application>/releases/
  * <hash>/<file name>}, in a directory only this user may enter. A release's workers run from its
@@ -188,23 +186,7 @@ public final class ReleaseStore {
 				return;
 			}
 		}
-		try (FileChannel channel = FileChannel.open(release.resolve(IN_USE), StandardOpenOption.CREATE,
-				StandardOpenOption.WRITE)) {
-			FileLock lock = ImageStore.tryLock(channel, false);
-			if (lock == null) {
-				return;
-			}
-			try {
-				FileSystemUtils.deleteRecursively(release);
-				logger.debug("Removed the release copy " + release);
-			}
-			finally {
-				lock.release();
-			}
-		}
-		catch (IOException ex) {
-			logger.debug("Could not remove the release copy " + release, ex);
-		}
+		ImageStore.removeUnlessLocked(release, release.resolve(IN_USE), "the release copy");
 	}
 
 	private synchronized void hold(Path release) throws IOException {
