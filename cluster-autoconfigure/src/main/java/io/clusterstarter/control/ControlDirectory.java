@@ -12,6 +12,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 
+import io.clusterstarter.image.PrivateDirectory;
+
 /**
  * Where primaries keep their control sockets, found the same way by the primary and by the
  * command line, so that a cluster is reached without knowing its pid: {@code NAME.sock}, the
@@ -46,8 +48,7 @@ public final class ControlDirectory {
 		if (named != null && !named.isBlank()) {
 			return new ControlDirectory(Path.of(named));
 		}
-		return new ControlDirectory(Path.of(System.getProperty("java.io.tmpdir"),
-				"cluster-spring-boot-" + System.getProperty("user.name", "user"), "control"));
+		return new ControlDirectory(PrivateDirectory.inTemporaryDirectory().resolve("control"));
 	}
 
 	/**

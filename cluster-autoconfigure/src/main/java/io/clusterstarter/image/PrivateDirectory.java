@@ -29,6 +29,17 @@ public final class PrivateDirectory {
 	}
 
 	/**
+	 * Return the directory that this user's primaries share in the temporary directory,
+	 * {@code cluster-spring-boot-<user>}: the port locks, the control sockets, and the worker
+	 * images when the user has no cache directory.
+	 * @return the directory, not created
+	 */
+	public static Path inTemporaryDirectory() {
+		return Path.of(System.getProperty("java.io.tmpdir"),
+				"cluster-spring-boot-" + System.getProperty("user.name", "user"));
+	}
+
+	/**
 	 * Create the directory if it is missing (its parents as usual), then check it.
 	 * @param directory the directory
 	 * @return the directory, absolute

@@ -229,8 +229,7 @@ public final class WorkerImages implements AutoCloseable {
 			}
 		}
 		if (base == null) {
-			return Path.of(System.getProperty("java.io.tmpdir"),
-					"cluster-spring-boot-" + System.getProperty("user.name", "user"), "images");
+			return PrivateDirectory.inTemporaryDirectory().resolve("images");
 		}
 		return base.resolve("cluster-spring-boot").resolve("images");
 	}

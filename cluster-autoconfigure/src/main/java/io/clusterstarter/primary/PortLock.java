@@ -150,8 +150,7 @@ final class PortLock implements AutoCloseable {
 	 * @return the directory
 	 */
 	static Path defaultDirectory() {
-		return Path.of(System.getProperty("java.io.tmpdir"),
-				"cluster-spring-boot-" + System.getProperty("user.name", "user"));
+		return PrivateDirectory.inTemporaryDirectory();
 	}
 
 	@Override
