@@ -69,7 +69,13 @@ public final class StatusTable {
 		return text.toString();
 	}
 
-	private static boolean serving(ClusterSnapshot.Primary primary, ClusterSnapshot.WorkerInfo worker) {
+	/**
+	 * Return whether a worker serves: it listens, or, without a web server, it is ready.
+	 * @param primary the primary, which knows whether there is a port
+	 * @param worker the worker
+	 * @return whether it serves
+	 */
+	public static boolean serving(ClusterSnapshot.Primary primary, ClusterSnapshot.WorkerInfo worker) {
 		return (primary.port() != null) ? "listening".equals(worker.state()) : worker.ready();
 	}
 

@@ -244,11 +244,12 @@ final class ControlCommands implements ControlServer.Handler {
 			CompletableFuture<Void> done = new CompletableFuture<>();
 			Instant deadline = Instant.now().plus(bound);
 			showUntil(session, args, events, done, () -> {
-				String problem = scaleProblem(workers, deadline, bound);
+				ClusterSnapshot snapshot = this.cluster.snapshot();
+				String problem = scaleProblem(snapshot, workers, deadline, bound);
 				if (problem != null) {
 					done.completeExceptionally(new IllegalStateException(problem));
 				}
-				else if (scaled(workers)) {
+				else if (scaled(snapshot, workers)) {
 					done.complete(null);
 				}
 			});
@@ -262,11 +263,11 @@ final class ControlCommands implements ControlServer.Handler {
 		}
 	}
 
-	private String scaleProblem(int workers, Instant deadline, Duration bound) {
+	private String scaleProblem(ClusterSnapshot snapshot, int workers, Instant deadline, Duration bound) {
 		if (this.cluster.configuredWorkers() != workers) {
 			return "the cluster was scaled again meanwhile, to " + this.cluster.configuredWorkers();
 		}
-		List<Integer> failed = this.cluster.snapshot().primary().failedSlots();
+		List<Integer> failed = snapshot.primary().failedSlots();
 		if (failed != null && failed.stream().anyMatch((slot) -> slot < workers)) {
 			return "slot " + failed + " failed: its workers crashed too often (see 'logs')";
 		}
@@ -276,12 +277,10 @@ final class ControlCommands implements ControlServer.Handler {
 		return null;
 	}
 
-	private boolean scaled(int workers) {
-		ClusterSnapshot snapshot = this.cluster.snapshot();
-		boolean web = snapshot.primary().port() != null;
+	private static boolean scaled(ClusterSnapshot snapshot, int workers) {
 		long serving = snapshot.workers().values().stream()
 			.filter((worker) -> worker.slot() < workers)
-			.filter((worker) -> web ? "listening".equals(worker.state()) : worker.ready())
+			.filter((worker) -> StatusTable.serving(snapshot.primary(), worker))
 			.count();
 		boolean leftover = snapshot.workers().values().stream().anyMatch((worker) -> worker.slot() >= workers);
 		return serving == workers && !leftover;
