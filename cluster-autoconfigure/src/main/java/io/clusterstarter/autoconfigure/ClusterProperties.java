@@ -126,6 +126,8 @@ public class ClusterProperties {
 
 	private final Control control = new Control();
 
+	private final CompatibilityVerifier compatibilityVerifier = new CompatibilityVerifier();
+
 	public boolean isEnabled() {
 		return this.enabled;
 	}
@@ -273,6 +275,10 @@ public class ClusterProperties {
 
 	public Readiness getReadiness() {
 		return this.readiness;
+	}
+
+	public CompatibilityVerifier getCompatibilityVerifier() {
+		return this.compatibilityVerifier;
 	}
 
 	/**
@@ -1035,6 +1041,28 @@ public class ClusterProperties {
 
 		public void setCheckInterval(Duration checkInterval) {
 			this.checkInterval = checkInterval;
+		}
+
+	}
+
+	/**
+	 * The check of the Spring Boot release the application runs on.
+	 */
+	public static class CompatibilityVerifier {
+
+		/**
+		 * Whether the application refuses to start on a Spring Boot release outside the range
+		 * this starter supports (4.0.x and 4.1.x), with a failure report naming both versions.
+		 * Turn it off only to try a newer Spring Boot release untested.
+		 */
+		private boolean enabled = true;
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
 		}
 
 	}

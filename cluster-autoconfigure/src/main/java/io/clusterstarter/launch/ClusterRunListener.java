@@ -80,11 +80,7 @@ public class ClusterRunListener implements SpringApplicationRunListener, Ordered
 			return;
 		}
 		ClusterProperties properties = Binder.get(environment).bindOrCreate("cluster", ClusterProperties.class);
-		if (!properties.isEnabled()) {
-			logger.debug("Cluster mode is off: cluster.enabled=false");
-			return;
-		}
-		String reason = TakeoverPolicy.reasonToRunPlainly();
+		String reason = properties.isEnabled() ? TakeoverPolicy.reasonToRunPlainly() : "cluster.enabled=false";
 		if (reason != null) {
 			logger.info("Running without clustering: " + reason);
 			endWithPrimary(System.getenv(WorkerEnvironment.TRAINING_PRIMARY_PID));

@@ -1,13 +1,17 @@
 package io.clusterstarter.worker;
 
-import java.util.Arrays;
 import java.util.Map;
 
 import io.clusterstarter.actuate.ClusterHealthIndicator;
 import org.junit.jupiter.api.Test;
 
-import org.springframework.boot.health.actuate.endpoint.SimpleStatusAggregator;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.health.actuate.endpoint.StatusAggregator;
+import org.springframework.boot.health.autoconfigure.actuate.endpoint.HealthEndpointAutoConfiguration;
+import org.springframework.boot.health.autoconfigure.contributor.HealthContributorAutoConfiguration;
+import org.springframework.boot.health.autoconfigure.registry.HealthContributorRegistryAutoConfiguration;
 import org.springframework.boot.health.contributor.Status;
+import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
 import org.springframework.core.env.MapPropertySource;
 import org.springframework.core.env.StandardEnvironment;
 
@@ -32,17 +36,28 @@ class WorkerPropertySourceTests {
 		assertThat(WorkerPropertySource.runtimeOf(environment).id()).isEqualTo(2);
 	}
 
+	/**
+	 * Checked with the aggregator that Spring Boot's health endpoint builds from the property,
+	 * whatever class each Boot version makes it with.
+	 */
 	@Test
 	void degradedRanksBetweenOutOfServiceAndUpSoItNeverHidesADown() {
 		StandardEnvironment environment = new StandardEnvironment();
 		WorkerPropertySource.install(environment, TestWorkerRuntimes.unconnected(1, 0), Map.of());
 		String order = environment.getProperty(STATUS_ORDER);
-		SimpleStatusAggregator aggregator = new SimpleStatusAggregator(Arrays.asList(order.split(",")));
-		assertThat(aggregator.getAggregateStatus(Status.DOWN, ClusterHealthIndicator.DEGRADED)).isEqualTo(Status.DOWN);
-		assertThat(aggregator.getAggregateStatus(Status.OUT_OF_SERVICE, ClusterHealthIndicator.DEGRADED))
-			.isEqualTo(Status.OUT_OF_SERVICE);
-		assertThat(aggregator.getAggregateStatus(Status.UP, ClusterHealthIndicator.DEGRADED))
-			.isEqualTo(ClusterHealthIndicator.DEGRADED);
+		new WebApplicationContextRunner()
+			.withConfiguration(AutoConfigurations.of(HealthContributorAutoConfiguration.class,
+					HealthContributorRegistryAutoConfiguration.class, HealthEndpointAutoConfiguration.class))
+			.withPropertyValues(STATUS_ORDER + "=" + order)
+			.run((context) -> {
+				StatusAggregator aggregator = context.getBean(StatusAggregator.class);
+				assertThat(aggregator.getAggregateStatus(Status.DOWN, ClusterHealthIndicator.DEGRADED))
+					.isEqualTo(Status.DOWN);
+				assertThat(aggregator.getAggregateStatus(Status.OUT_OF_SERVICE, ClusterHealthIndicator.DEGRADED))
+					.isEqualTo(Status.OUT_OF_SERVICE);
+				assertThat(aggregator.getAggregateStatus(Status.UP, ClusterHealthIndicator.DEGRADED))
+					.isEqualTo(ClusterHealthIndicator.DEGRADED);
+			});
 	}
 
 	@Test

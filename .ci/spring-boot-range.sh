@@ -1,0 +1,113 @@
+#!/usr/bin/env bash
+# Keeps the README's supported Spring Boot range true. The starter is compiled against the oldest
+# release of the range; here the sample is built, as a user's project would be (the starter as
+# installed, Spring Boot's parent at the release), against the oldest and the newest release of the
+# range, and SampleApplicationJarIT runs against each jar: a cluster of two, health with its
+# details, info, the cluster endpoint, the merged scrape, a rolling restart from the command line
+# and cluster.enabled=false. A Spring Boot 3 application must be refused at start with the failure
+# report. Needs the starter installed (./mvnw install) and the sample's test classes compiled.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+OLDEST=4.0.0
+NEWEST=4.1.2
+OUTSIDE=3.5.7
+
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+# A project on Spring Boot $1 in directory $2: the sample's sources and dependencies, or (with
+# "minimal") an empty web application
+consumer() {
+	python3 - "$1" "$2" "${3:-sample}" <<'PY'
+import pathlib, shutil, sys
+version, directory, kind = sys.argv[1], pathlib.Path(sys.argv[2]), sys.argv[3]
+if kind == 'sample':
+    shutil.copytree('sample-app/src/main', directory / 'src/main')
+    web = 'spring-boot-starter-webmvc'
+    extra = """
+		<dependency>
+			<groupId>io.micrometer</groupId>
+			<artifactId>micrometer-registry-prometheus</artifactId>
+		</dependency>"""
+else:
+    source = directory / 'src/main/java/com/example/App.java'
+    source.parent.mkdir(parents=True)
+    source.write_text("""package com.example;
+
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.autoconfigure.SpringBootApplication;
+
+@SpringBootApplication
+public class App {
+
+	public static void main(String[] args) {
+		SpringApplication.run(App.class, args);
+	}
+
+}
+""")
+    web = 'spring-boot-starter-web' if version.startswith('3.') else 'spring-boot-starter-webmvc'
+    extra = ''
+(directory / 'pom.xml').write_text(f"""<?xml version="1.0" encoding="UTF-8"?>
+<project xmlns="http://maven.apache.org/POM/4.0.0">
+	<modelVersion>4.0.0</modelVersion>
+	<parent>
+		<groupId>org.springframework.boot</groupId>
+		<artifactId>spring-boot-starter-parent</artifactId>
+		<version>{version}</version>
+		<relativePath/>
+	</parent>
+	<groupId>com.example</groupId>
+	<artifactId>sample-on-boot</artifactId>
+	<version>1.0</version>
+	<properties><java.version>17</java.version></properties>
+	<dependencies>
+		<dependency>
+			<groupId>io.clusterstarter</groupId>
+			<artifactId>cluster-spring-boot-starter</artifactId>
+			<version>0.1.0-SNAPSHOT</version>
+		</dependency>
+		<dependency>
+			<groupId>org.springframework.boot</groupId>
+			<artifactId>{web}</artifactId>
+		</dependency>{extra}
+	</dependencies>
+	<build>
+		<finalName>app</finalName>
+		<plugins><plugin>
+			<groupId>org.springframework.boot</groupId>
+			<artifactId>spring-boot-maven-plugin</artifactId>
+		</plugin></plugins>
+	</build>
+</project>
+""")
+PY
+}
+
+for version in ${RANGE_ONLY:-"$OLDEST" "$NEWEST"}; do
+	echo "spring-boot-range: the sample on Spring Boot $version"
+	project="$work/boot-$version"
+	consumer "$version" "$project"
+	./mvnw -B -q --no-transfer-progress -f "$project/pom.xml" -DskipTests package
+	./mvnw -B -q --no-transfer-progress -pl sample-app failsafe:integration-test failsafe:verify \
+		-Dit.test=SampleApplicationJarIT -Dsample.jar="$project/target/app.jar" \
+		-Dexpected.spring-boot.version="$version" -Dfailsafe.reports="$PWD/sample-app/target/failsafe-reports-boot-$version"
+done
+
+echo "spring-boot-range: an application on Spring Boot $OUTSIDE must be refused"
+outside="$work/boot-$OUTSIDE"
+consumer "$OUTSIDE" "$outside" minimal
+./mvnw -B -q --no-transfer-progress -f "$outside/pom.xml" -DskipTests package
+set +e
+timeout 120 java -jar "$outside/target/app.jar" --server.port=0 > "$outside/run.log" 2>&1
+status=$?
+set -e
+expected="This application runs on Spring Boot $OUTSIDE, but cluster-spring-boot-starter"
+if [[ $status -ne 1 ]] || ! grep -q "APPLICATION FAILED TO START" "$outside/run.log" || ! grep -qF "$expected" "$outside/run.log"; then
+	echo "FAIL: Spring Boot $OUTSIDE was not refused with the failure report (exit $status):" >&2
+	cat "$outside/run.log" >&2
+	exit 1
+fi
+echo "spring-boot-range: Spring Boot $OUTSIDE refused at start with the failure report"
+echo "spring-boot-range: $OLDEST and $NEWEST passed"
