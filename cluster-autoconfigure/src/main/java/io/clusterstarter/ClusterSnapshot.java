@@ -51,11 +51,12 @@ public record ClusterSnapshot(Primary primary, Map<String, WorkerInfo> workers) 
 	 * @param previousRelease the release before it, which a failed deploy rolls back to, or
 	 * {@code null}
 	 * @param deploy the deploy under way, or {@code null}
+	 * @param host the memory and processors the workers share, or {@code null} when unknown
 	 */
 	@JsonInclude(JsonInclude.Include.NON_NULL)
 	public record Primary(long pid, String startTime, String uptime, Integer port, String scheduling,
 			Settings settings, Counters counters, List<Integer> failedSlots, Image image, Long rss, Release release,
-			Release previousRelease, Deploy deploy) {
+			Release previousRelease, Deploy deploy, Host host) {
 
 		public Primary {
 			failedSlots = (failedSlots != null) ? List.copyOf(failedSlots) : List.of();
@@ -69,7 +70,7 @@ public record ClusterSnapshot(Primary primary, Map<String, WorkerInfo> workers) 
 		public Primary withSettings(Settings settings) {
 			return new Primary(this.pid, this.startTime, this.uptime, this.port, this.scheduling, settings,
 					this.counters, this.failedSlots, this.image, this.rss, this.release, this.previousRelease,
-					this.deploy);
+					this.deploy, this.host);
 		}
 
 	}
@@ -159,8 +160,52 @@ public record ClusterSnapshot(Primary primary, Map<String, WorkerInfo> workers) 
 	 * @param exits workers exited, for any reason
 	 * @param restarts workers forked to replace one that exited unexpectedly
 	 * @param recycles workers replaced for reaching a {@code cluster.recycle} limit
+	 * @param oomKills workers killed by the kernel's out-of-memory killer
 	 */
-	public record Counters(long forks, long exits, long restarts, long recycles) {
+	public record Counters(long forks, long exits, long restarts, long recycles, long oomKills) {
+	}
+
+	/**
+	 * The memory and processors the workers share, as the primary's JVM sees them.
+	 * @param memoryLimit the memory in bytes: the container's limit when there is one
+	 * @param containerLimit whether a container's limit is below the machine's memory
+	 * @param processors the processors available to the primary's JVM
+	 */
+	public record Host(long memoryLimit, boolean containerLimit, int processors) {
+	}
+
+	/**
+	 * What a worker's JVM was given, and where each setting came from.
+	 * @param heap its heap limit
+	 * @param processors its processor count
+	 */
+	public record Sizing(HeapSizing heap, ProcessorSizing processors) {
+	}
+
+	/**
+	 * A worker's heap limit.
+	 * @param max the limit in bytes, as its JVM computes it from the option and the memory
+	 * @param option the option that sets it, or {@code null} for the JVM's default
+	 * @param source where the option comes from: {@code cluster} (the cluster's share),
+	 * {@code exec-argv}, {@code command-line} (the primary's), an options variable
+	 * ({@code JAVA_TOOL_OPTIONS} …) or {@code jvm-default}
+	 * @param replaces the option of an options variable that the cluster's share replaced, with
+	 * its variable, or {@code null}
+	 */
+	@JsonInclude(JsonInclude.Include.NON_NULL)
+	public record HeapSizing(long max, String option, String source, String replaces) {
+	}
+
+	/**
+	 * A worker's processor count.
+	 * @param count the processors its JVM sizes its thread pools and collector for
+	 * @param option the option that sets it, or {@code null} for the JVM's own count
+	 * @param source where the option comes from, as for {@link HeapSizing#source()}
+	 * @param replaces the option of an options variable that the cluster's share replaced, with
+	 * its variable, or {@code null}
+	 */
+	@JsonInclude(JsonInclude.Include.NON_NULL)
+	public record ProcessorSizing(int count, String option, String source, String replaces) {
 	}
 
 	/**
@@ -186,11 +231,13 @@ public record ClusterSnapshot(Primary primary, Map<String, WorkerInfo> workers) 
 	 * @param restarts how many times the worker's slot has been restarted after a worker exited
 	 * unexpectedly (PM2's restart count)
 	 * @param report the worker's latest figures, or {@code null} before its first report
+	 * @param sizing what the worker's JVM was given of the memory and processors, and where
+	 * each setting came from, or {@code null} when unknown
 	 */
 	@JsonInclude(JsonInclude.Include.NON_NULL)
 	public record WorkerInfo(int id, int slot, long pid, String state, boolean ready, boolean lead, String startTime,
 			String uptime, boolean exitedAfterDisconnect, String logFile, Boolean fromImage, String startup,
-			Release release, int restarts, Report report) {
+			Release release, int restarts, Report report, Sizing sizing) {
 	}
 
 	/**

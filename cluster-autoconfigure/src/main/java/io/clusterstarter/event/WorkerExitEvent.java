@@ -11,6 +11,9 @@ import io.clusterstarter.Worker;
  */
 public class WorkerExitEvent extends WorkerEvent {
 
+	/** Why a worker was killed when the kernel's out-of-memory killer ended it. */
+	public static final String OUT_OF_MEMORY = "out of memory: the kernel's OOM killer ended it";
+
 	private final int exitCode;
 
 	private final String signal;
@@ -36,7 +39,8 @@ public class WorkerExitEvent extends WorkerEvent {
 	 * @param exitCode the exit code as the JDK reports it ({@code 128 + n} after signal n)
 	 * @param signal the signal that ended the process, or {@code null}
 	 * @param exitedAfterDisconnect whether the exit followed a disconnect
-	 * @param killedBecause why the primary killed the worker, or {@code null} if it did not
+	 * @param killedBecause why the worker was killed, by the primary or by the kernel's OOM
+	 * killer ({@link #OUT_OF_MEMORY}), or {@code null} if neither killed it
 	 */
 	public WorkerExitEvent(Worker worker, int exitCode, String signal, boolean exitedAfterDisconnect,
 			String killedBecause) {
@@ -48,12 +52,23 @@ public class WorkerExitEvent extends WorkerEvent {
 	}
 
 	/**
-	 * Return why the primary killed the worker, such as {@code "sent no heartbeat for 30 s"}
-	 * or {@code "did not start within 120 s"}, when it did.
+	 * Return why the worker was killed, when the primary or the kernel killed it: such as
+	 * {@code "sent no heartbeat for 30 s"} or {@code "did not start within 120 s"}, or
+	 * {@link #OUT_OF_MEMORY} when the kernel's out-of-memory killer ended it (its cgroup, or the
+	 * machine, ran out of memory). A {@code kill -9} from elsewhere has no reason.
 	 * @return the reason
 	 */
 	public Optional<String> getKilledBecause() {
 		return Optional.ofNullable(this.killedBecause);
+	}
+
+	/**
+	 * Return whether the kernel's out-of-memory killer ended the worker: its exit is a
+	 * SIGKILL, told apart from a {@code kill -9} by the memory cgroup's count of OOM kills.
+	 * @return whether the worker was killed for memory
+	 */
+	public boolean isOutOfMemory() {
+		return OUT_OF_MEMORY.equals(this.killedBecause);
 	}
 
 	/**

@@ -42,6 +42,9 @@ public final class ImageKey {
 	 */
 	public static String of(ImageSource source, String jvm, List<String> options) throws IOException {
 		MessageDigest digest = sha256();
+		if (source.explodedJar() != null) {
+			ExplodedJar.hash(digest, source.explodedJar());
+		}
 		for (Path jar : source.jars()) {
 			if (source.executableJar() == null) {
 				update(digest, "path", jar.toAbsolutePath().toString());

@@ -12,9 +12,11 @@ import java.util.jar.Manifest;
 
 /**
  * What a worker image is made from, read from how the primary was launched: an executable
- * Spring Boot jar is extracted first, a launch from plain jars ({@code -cp}, or {@code -jar} of
- * a plain jar) is cached as it is. Everything else cannot be cached and says why: the JVM keeps
- * class data only for classes it loads from jar files with its own class loader.
+ * Spring Boot jar is extracted first, and so is one unpacked into a directory (the buildpack
+ * layout, {@code -cp DIR JarLauncher}) once packed again; a launch from plain jars ({@code -cp},
+ * or {@code -jar} of a plain jar) is cached as it is. Everything else cannot be cached and says
+ * why: the JVM keeps class data only for classes it loads from jar files with its own class
+ * loader.
  *
  * @author cluster-spring-boot-starter
  */
@@ -24,6 +26,9 @@ public final class ImageSource {
 
 	private final Path executableJar;
 
+	/** An executable jar unpacked into a directory, or {@code null}. */
+	private final Path explodedJar;
+
 	private final List<Path> jars;
 
 	private final String unsupported;
@@ -32,11 +37,13 @@ public final class ImageSource {
 	private final String contentSha256;
 
 	private ImageSource(Path executableJar, List<Path> jars, String unsupported) {
-		this(executableJar, jars, unsupported, null);
+		this(executableJar, null, jars, unsupported, null);
 	}
 
-	private ImageSource(Path executableJar, List<Path> jars, String unsupported, String contentSha256) {
+	private ImageSource(Path executableJar, Path explodedJar, List<Path> jars, String unsupported,
+			String contentSha256) {
 		this.executableJar = executableJar;
+		this.explodedJar = explodedJar;
 		this.jars = jars;
 		this.unsupported = unsupported;
 		this.contentSha256 = contentSha256;
@@ -60,8 +67,12 @@ public final class ImageSource {
 		if (classPath == null || classPath.isEmpty()) {
 			return unsupported("the class path is empty");
 		}
+		String[] entries = classPath.split(File.pathSeparator);
+		if (entries.length == 1 && ExplodedJar.isExplodedJar(Path.of(entries[0]))) {
+			return new ImageSource(null, Path.of(entries[0]), List.of(), null, null);
+		}
 		List<Path> jars = new ArrayList<>();
-		for (String entry : classPath.split(File.pathSeparator)) {
+		for (String entry : entries) {
 			if (entry.isEmpty()) {
 				continue;
 			}
@@ -72,7 +83,8 @@ public final class ImageSource {
 			Path path = Path.of(entry);
 			if (Files.isDirectory(path)) {
 				return unsupported("the class path holds the directory " + entry
-						+ "; the JVM caches classes from jar files only (run the packaged jar to get the image)");
+						+ "; the JVM caches classes from jar files only (run the packaged jar, or a directory that "
+						+ "holds the whole unpacked jar, to get the image)");
 			}
 			if (Files.isRegularFile(path)) {
 				jars.add(path);
@@ -132,7 +144,15 @@ public final class ImageSource {
 	}
 
 	/**
-	 * The files whose content the image depends on.
+	 * The directory an executable jar was unpacked into, to pack and extract, or {@code null}.
+	 * @return the directory
+	 */
+	public Path explodedJar() {
+		return this.explodedJar;
+	}
+
+	/**
+	 * The files whose content the image depends on, besides an unpacked jar's directory.
 	 * @return the jars
 	 */
 	public List<Path> jars() {
@@ -146,8 +166,8 @@ public final class ImageSource {
 	 * @return the source; unchanged for a launch from plain jars or one that has no image
 	 */
 	public ImageSource withContentSha256(String sha256) {
-		return (this.executableJar != null) ? new ImageSource(this.executableJar, this.jars, this.unsupported, sha256)
-				: this;
+		return (this.executableJar != null)
+				? new ImageSource(this.executableJar, null, this.jars, this.unsupported, sha256) : this;
 	}
 
 	/**

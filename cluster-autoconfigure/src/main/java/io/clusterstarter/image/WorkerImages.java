@@ -40,6 +40,9 @@ public final class WorkerImages implements AutoCloseable {
 
 	private static final String TRAINING_LOG = "training.log";
 
+	/** An unpacked jar packed again, for the extraction; its name is the extracted jar's. */
+	private static final String PACKED_JAR = "application.jar";
+
 	private static final List<String> OWN_ARCHIVE_OPTIONS = List.of("-XX:SharedArchiveFile", "-XX:AOTCache",
 			"-XX:AOTMode", "-XX:AOTConfiguration", "-XX:ArchiveClassesAtExit", "-XX:AOTCacheOutput", "-Xshare:",
 			"-XX:-UseSharedSpaces", "-XX:+AutoCreateSharedArchive");
@@ -338,6 +341,12 @@ public final class WorkerImages implements AutoCloseable {
 		String jar = null;
 		if (this.source.executableJar() != null) {
 			jar = preparation.extract(this.java, this.source.executableJar(), this.directory).toString();
+		}
+		else if (this.source.explodedJar() != null) {
+			Path packed = this.directory.resolve(PACKED_JAR);
+			ExplodedJar.pack(this.source.explodedJar(), packed);
+			jar = preparation.extract(this.java, packed, this.directory).toString();
+			Files.delete(packed);
 		}
 		Path cache = this.directory.resolve(this.format.fileName());
 		ImageLaunch training = new ImageLaunch(jar,

@@ -30,10 +30,13 @@ final class ClusterCounters {
 		ERROR,
 
 		/** A signal killed it. */
-		SIGNAL;
+		SIGNAL,
+
+		/** The kernel's out-of-memory killer killed it. */
+		OOM_KILL;
 
 		String tag() {
-			return name().toLowerCase(Locale.ROOT);
+			return name().toLowerCase(Locale.ROOT).replace('_', '-');
 		}
 
 	}
@@ -58,8 +61,8 @@ final class ClusterCounters {
 		}
 	}
 
-	void exited(boolean afterDisconnect, int code, String signal) {
-		ExitCause cause = afterDisconnect ? ExitCause.DISCONNECT
+	void exited(boolean afterDisconnect, int code, String signal, boolean outOfMemory) {
+		ExitCause cause = afterDisconnect ? ExitCause.DISCONNECT : outOfMemory ? ExitCause.OOM_KILL
 				: (signal != null) ? ExitCause.SIGNAL : (code == 0) ? ExitCause.CLEAN : ExitCause.ERROR;
 		this.exits.get(cause).increment();
 	}

@@ -12,6 +12,7 @@ import io.clusterstarter.ClusterSnapshot;
 import io.clusterstarter.ProcessMemory;
 import io.clusterstarter.autoconfigure.ClusterProperties;
 import io.clusterstarter.ipc.IpcMessage;
+import io.clusterstarter.resources.WorkerShares;
 
 /**
  * Builds the primary's view of the cluster that {@code /actuator/cluster}, the health indicator
@@ -28,16 +29,13 @@ final class ClusterView {
 
 	private final PrimaryOptions options;
 
-	private final JvmLaunch launch;
-
 	private final ClusterCounters counters;
 
-	ClusterView(PrimaryCluster cluster, ClusterProperties properties, PrimaryOptions options, JvmLaunch launch,
+	ClusterView(PrimaryCluster cluster, ClusterProperties properties, PrimaryOptions options,
 			ClusterCounters counters) {
 		this.cluster = cluster;
 		this.properties = properties;
 		this.options = options;
-		this.launch = launch;
 		this.counters = counters;
 	}
 
@@ -57,16 +55,18 @@ final class ClusterView {
 					worker.startTime().toString(), Duration.between(worker.startTime(), now).toString(),
 					worker.exitedAfterDisconnect(), worker.logFile(), worker.fromImage(),
 					(worker.startup() != null) ? worker.startup().toString() : null, worker.release().snapshot(),
-					this.cluster.slotRestarts(worker.slot()), report(worker, now)));
+					this.cluster.slotRestarts(worker.slot()), report(worker, now),
+					(worker.sizing() != null) ? worker.sizing().snapshot() : null));
 		}
 		ClusterSnapshot.Primary primary = new ClusterSnapshot.Primary(ProcessHandle.current().pid(),
 				this.options.jvmStartTime().toString(), Duration.between(this.options.jvmStartTime(), now).toString(),
 				this.options.port(), (this.options.port() != null) ? "reuseport" : "none", effectiveSettings(),
 				new ClusterSnapshot.Counters(this.counters.forks.sum(), this.counters.totalExits(),
-						this.counters.restarts.sum(), this.counters.recycles.sum()),
+						this.counters.restarts.sum(), this.counters.recycles.sum(),
+						this.counters.exits.get(ClusterCounters.ExitCause.OOM_KILL).sum()),
 				this.cluster.failedSlots(), current.images().snapshot(), ProcessMemory.resident(ProcessMemory.SELF),
 				current.snapshot(), (releases.previous() != null) ? releases.previous().snapshot() : null,
-				this.cluster.deploySnapshot());
+				this.cluster.deploySnapshot(), host());
 		return new ClusterSnapshot(primary, infos);
 	}
 
@@ -86,12 +86,17 @@ final class ClusterView {
 				maxRamPercentage());
 	}
 
+	/** The share of the memory the workers forked from now on get, when it is a percentage. */
 	private Double maxRamPercentage() {
-		double share = this.options.maxRamPercentagePerWorker(this.cluster.configuredWorkers());
-		boolean userSetsHeap = JvmOptions.setsHeapSize(this.launch.userOptions(this.cluster.settings().execArgv()));
-		return (share > 0 && !userSetsHeap) ? share : null;
+		return this.options.shares()
+			.forWorkers(this.cluster.configuredWorkers(), this.cluster.settings().execArgv())
+			.maxRamPercentage();
 	}
 
+	private ClusterSnapshot.Host host() {
+		WorkerShares shares = this.options.shares();
+		return new ClusterSnapshot.Host(shares.memory().bytes(), shares.memory().container(), shares.processors());
+	}
 
 	private ClusterSnapshot.Recycle recycleLimits() {
 		ClusterProperties.Recycle recycle = this.properties.getRecycle();

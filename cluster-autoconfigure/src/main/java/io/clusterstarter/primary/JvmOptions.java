@@ -1,11 +1,12 @@
 package io.clusterstarter.primary;
 
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+
+import io.clusterstarter.resources.OptionVariables;
 
 /**
  * Rules for the JVM options a worker inherits from the primary.
@@ -14,18 +15,12 @@ import java.util.regex.Pattern;
  */
 final class JvmOptions {
 
-	/**
-	 * Environment variables whose options the JVM adds to its input arguments; the child
-	 * inherits the variables, so copying their options would apply them twice.
-	 */
 	/** Options whose value is a list of paths. */
 	private static final List<String> PATH_LIST_OPTIONS = List.of("-Xbootclasspath/a:", "-Xbootclasspath/p:",
 			"-XX:SharedArchiveFile=");
 
 	/** Options whose value is an agent's path, then its options after '='. */
 	private static final List<String> AGENT_OPTIONS = List.of("-javaagent:", "-agentpath:");
-
-	static final List<String> OPTION_VARIABLES = List.of("JAVA_TOOL_OPTIONS", "JDK_JAVA_OPTIONS", "_JAVA_OPTIONS");
 
 	private static final Pattern JDWP = Pattern.compile("^(-agentlib:jdwp=|-Xrunjdwp:)(.*)$");
 
@@ -38,7 +33,8 @@ final class JvmOptions {
 	}
 
 	/**
-	 * Remove the options that came from {@link #OPTION_VARIABLES}. The JVM lists
+	 * Remove the options that came from the {@link OptionVariables options variables}: the
+	 * worker inherits the variables, so copying their options would apply them twice. The JVM lists
 	 * {@code JAVA_TOOL_OPTIONS} first, then {@code JDK_JAVA_OPTIONS}, then the command line,
 	 * then {@code _JAVA_OPTIONS}.
 	 * @param inputArguments the JVM's input arguments
@@ -47,9 +43,9 @@ final class JvmOptions {
 	 */
 	static List<String> commandLineOptions(List<String> inputArguments, Map<String, String> environment) {
 		List<String> options = new ArrayList<>(inputArguments);
-		removePrefix(options, tokenize(environment.get("JAVA_TOOL_OPTIONS")));
-		removePrefix(options, tokenize(environment.get("JDK_JAVA_OPTIONS")));
-		List<String> trailing = tokenize(environment.get("_JAVA_OPTIONS"));
+		removePrefix(options, OptionVariables.tokenize(environment.get("JAVA_TOOL_OPTIONS")));
+		removePrefix(options, OptionVariables.tokenize(environment.get("JDK_JAVA_OPTIONS")));
+		List<String> trailing = OptionVariables.tokenize(environment.get("_JAVA_OPTIONS"));
 		if (!trailing.isEmpty() && options.size() >= trailing.size()
 				&& options.subList(options.size() - trailing.size(), options.size()).equals(trailing)) {
 			options.subList(options.size() - trailing.size(), options.size()).clear();
@@ -70,51 +66,6 @@ final class JvmOptions {
 		else {
 			prefix.forEach(options::remove);
 		}
-	}
-
-	/**
-	 * Split an options variable the way the launcher does: on white space, with single or
-	 * double quotes grouping.
-	 * @param value the variable's value, or {@code null}
-	 * @return the options
-	 */
-	static List<String> tokenize(String value) {
-		if (value == null || value.isBlank()) {
-			return Collections.emptyList();
-		}
-		List<String> tokens = new ArrayList<>();
-		StringBuilder current = new StringBuilder();
-		boolean inToken = false;
-		char quote = 0;
-		for (char c : value.toCharArray()) {
-			if (quote != 0) {
-				if (c == quote) {
-					quote = 0;
-				}
-				else {
-					current.append(c);
-				}
-			}
-			else if (c == '"' || c == '\'') {
-				quote = c;
-				inToken = true;
-			}
-			else if (Character.isWhitespace(c)) {
-				if (inToken) {
-					tokens.add(current.toString());
-					current.setLength(0);
-					inToken = false;
-				}
-			}
-			else {
-				current.append(c);
-				inToken = true;
-			}
-		}
-		if (inToken) {
-			tokens.add(current.toString());
-		}
-		return tokens;
 	}
 
 	/**
@@ -181,38 +132,12 @@ final class JvmOptions {
 	 * @return the value for that worker, unchanged when no option moves
 	 */
 	static String variableForWorker(String value, int workerId) {
-		List<String> tokens = tokenize(value);
+		List<String> tokens = OptionVariables.tokenize(value);
 		List<String> shifted = tokens.stream().map((option) -> forWorker(option, workerId)).toList();
 		if (shifted.equals(tokens)) {
 			return value;
 		}
-		return String.join(" ", shifted.stream().map(JvmOptions::quoteForVariable).toList());
-	}
-
-	private static String quoteForVariable(String option) {
-		return (option.chars().anyMatch(Character::isWhitespace)) ? "\"" + option + "\"" : option;
-	}
-
-	/**
-	 * Return whether the options already fix the processor count.
-	 * @param options the options
-	 * @return whether {@code -XX:ActiveProcessorCount} is present
-	 */
-	static boolean setsProcessorCount(List<String> options) {
-		return options.stream().anyMatch((option) -> option.startsWith("-XX:ActiveProcessorCount="));
-	}
-
-	/**
-	 * Return whether the options already limit the heap, so that the worker's memory share
-	 * must not be added.
-	 * @param options the options
-	 * @return whether a maximum heap size or share of the memory is set
-	 */
-	static boolean setsHeapSize(List<String> options) {
-		return options.stream()
-			.anyMatch((option) -> option.startsWith("-Xmx") || option.startsWith("-XX:MaxHeapSize=")
-					|| option.startsWith("-XX:MaxRAMPercentage=") || option.startsWith("-XX:MaxRAMFraction=")
-					|| option.startsWith("-XX:MaxRAM="));
+		return OptionVariables.join(shifted);
 	}
 
 }

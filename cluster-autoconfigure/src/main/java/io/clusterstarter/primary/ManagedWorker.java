@@ -14,6 +14,7 @@ import io.clusterstarter.ipc.IpcConnection;
 import io.clusterstarter.ipc.IpcMessage;
 import io.clusterstarter.ipc.MessageCodec;
 import io.clusterstarter.ipc.PendingRequests;
+import io.clusterstarter.resources.WorkerSizing;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -69,6 +70,9 @@ final class ManagedWorker implements Worker {
 	/** The worker image it was launched from, or {@code null}. */
 	private final ImageLaunch image;
 
+	/** What its JVM was given of the memory and processors. */
+	private final WorkerSizing sizing;
+
 	/** The release it runs. */
 	private final Release release;
 
@@ -91,16 +95,17 @@ final class ManagedWorker implements Worker {
 
 	private final Object outboxLock = new Object();
 
-	ManagedWorker(int id, int slot, String token, Process process, MessageCodec codec, PrimaryCluster cluster,
-			long requestLimit, String logFile, ImageLaunch image, Release release) {
+	ManagedWorker(int id, int slot, String token, WorkerProcesses.Started started, MessageCodec codec,
+			PrimaryCluster cluster, long requestLimit, Release release) {
 		this.id = id;
-		this.image = image;
+		this.image = started.image();
+		this.sizing = started.sizing();
 		this.release = release;
-		this.logFile = logFile;
+		this.logFile = started.logFile();
 		this.requestLimit = requestLimit;
 		this.slot = slot;
 		this.token = token;
-		this.process = process;
+		this.process = started.process();
 		this.codec = codec;
 		this.cluster = cluster;
 	}
@@ -249,6 +254,10 @@ final class ManagedWorker implements Worker {
 
 	ImageLaunch image() {
 		return this.image;
+	}
+
+	WorkerSizing sizing() {
+		return this.sizing;
 	}
 
 	Release release() {

@@ -46,6 +46,7 @@ import io.clusterstarter.image.ImageLaunch;
 import io.clusterstarter.ipc.IpcConnection;
 import io.clusterstarter.ipc.IpcMessage;
 import io.clusterstarter.ipc.IpcServer;
+import io.clusterstarter.resources.OomKills;
 import io.clusterstarter.ipc.MessageCodec;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -176,12 +177,13 @@ public class PrimaryCluster implements Cluster, IpcServer.Authenticator {
 		executor.setContinueExistingPeriodicTasksAfterShutdownPolicy(false);
 		this.loop = executor;
 		this.hangs = new HangDetector(this, properties, executor, options.port() != null);
-		this.exits = new WorkerExits(this, properties, this.restarts, this.counters, executor);
+		this.exits = new WorkerExits(this, properties, this.restarts, this.counters, executor, OomKills.ofThisProcess(),
+				options.shares().memory());
 		this.processes = new WorkerProcesses(launch, options, properties, this, this.settings);
 		this.releases = new Releases(this.processes.launchedRelease());
 		this.deployment = new Deployment(this, properties, this.processes, this.releases);
 		this.jarWatch = LaunchedJarWatch.of(launch);
-		this.view = new ClusterView(this, properties, options, launch, this.counters);
+		this.view = new ClusterView(this, properties, options, this.counters);
 	}
 
 	/**
@@ -641,18 +643,18 @@ public class PrimaryCluster implements Cluster, IpcServer.Authenticator {
 		catch (IOException ex) {
 			throw new IllegalStateException("Could not fork worker " + id + ": " + ex.getMessage(), ex);
 		}
-		Process process = started.process();
 		ClusterProperties.Recycle recycle = this.properties.getRecycle();
 		// Jitter spreads the recycles of workers started together
 		long jitter = ThreadLocalRandom.current().nextLong(recycle.getMaxRequestsJitter() + 1);
 		long requestLimit = (recycle.getMaxRequests() > 0) ? recycle.getMaxRequests() + jitter : 0;
-		ManagedWorker worker = new ManagedWorker(id, slot, token, process, this.codec, this, requestLimit,
-				started.logFile(), started.image(), release);
+		ManagedWorker worker = new ManagedWorker(id, slot, token, started, this.codec, this, requestLimit, release);
 		this.workers.put(id, worker);
 		this.counters.forks.increment();
 		logger.debug("Forked " + worker + " in slot " + slot);
 		publish(new WorkerForkEvent(worker));
-		process.onExit().thenRun(() -> later(() -> this.exits.exited(worker, Instant.now().plus(WorkerExits.CTRL_C_GRACE))));
+		started.process()
+			.onExit()
+			.thenRun(() -> later(() -> this.exits.exited(worker, Instant.now().plus(WorkerExits.CTRL_C_GRACE))));
 		return worker;
 	}
 

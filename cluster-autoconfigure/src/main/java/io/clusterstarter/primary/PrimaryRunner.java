@@ -18,6 +18,8 @@ import io.clusterstarter.autoconfigure.UnknownClusterProperties;
 import io.clusterstarter.control.ControlProgress;
 import io.clusterstarter.control.ControlServer;
 import io.clusterstarter.deploy.DeployRefusedException;
+import io.clusterstarter.resources.MemoryLimit;
+import io.clusterstarter.resources.WorkerShares;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
@@ -112,12 +114,16 @@ public final class PrimaryRunner {
 				reservations.add(reservation);
 				managementPort = reservation.port();
 			}
-			int shared = this.properties.isShareProcessors() ? processors : 0;
+			JvmLaunch launch = JvmLaunch.current(this.args, this.application.getMainApplicationClass());
+			WorkerShares shares = new WorkerShares(MemoryLimit.ofThisJvm(), processors,
+					this.properties.isShareMemory(), this.properties.isShareProcessors(), launch.environment(),
+					JvmOptions.commandLineOptions(launch.inputArguments(), launch.environment()));
+			logSizes(shares, workers);
 			PrimaryOptions options = new PrimaryOptions(workers, port, managementPort,
-					this.environment.getProperty("logging.file.name"), shared, cpuAffinity(),
+					this.environment.getProperty("logging.file.name"), shares, cpuAffinity(),
 					Instant.ofEpochMilli(ManagementFactory.getRuntimeMXBean().getStartTime()),
-					this.properties.resolveStartupConcurrency(processors), this.properties.isShareMemory());
-			return runCluster(options);
+					this.properties.resolveStartupConcurrency(processors));
+			return runCluster(launch, options);
 		}
 		finally {
 			reservations.forEach(PortReservation::close);
@@ -134,6 +140,21 @@ public final class PrimaryRunner {
 					+ ": each worker is a JVM of its own, so many more workers than processors start slowly and "
 					+ "compete for the processors without serving more. Consider 'cluster.workers=auto' (one per "
 					+ "processor). Workers start " + startupConcurrency + " at a time (cluster.startup-concurrency).");
+		}
+	}
+
+	/**
+	 * Say where the workers' heap and processor settings come from when an options variable
+	 * sized them for one JVM, and warn when the workers cannot fit the memory.
+	 */
+	private void logSizes(WorkerShares shares, int workers) {
+		for (WorkerShares.Note note : shares.notes(workers, this.properties.getExecArgv())) {
+			if (note.warning()) {
+				logger.warn(note.text());
+			}
+			else {
+				logger.info(note.text());
+			}
 		}
 	}
 
@@ -173,8 +194,7 @@ public final class PrimaryRunner {
 		}
 	}
 
-	private int runCluster(PrimaryOptions options) {
-		JvmLaunch launch = JvmLaunch.current(this.args, this.application.getMainApplicationClass());
+	private int runCluster(JvmLaunch launch, PrimaryOptions options) {
 		PrimaryCluster cluster = new PrimaryCluster(this.properties, launch, options);
 		ControlProgress progress = new ControlProgress();
 		// Opened and created before anything is forked: a control socket that cannot be made,

@@ -36,8 +36,8 @@ final class SlotRestarts {
 	/** Unexpected exits in a row per slot, for the backoff; cleared once a slot is stable. */
 	private final Map<Integer, Integer> failuresBySlot = new HashMap<>();
 
-	/** When each slot's recent unexpected exits happened, for the crash-loop limit. */
-	private final Map<Integer, Deque<Instant>> failureTimesBySlot = new HashMap<>();
+	/** Each slot's recent unexpected exits, for the crash-loop limit. */
+	private final Map<Integer, Deque<Failure>> failureTimesBySlot = new HashMap<>();
 
 	/** How many times each slot was restarted after an unexpected exit; read by the view. */
 	private final Map<Integer, Integer> restartsBySlot = new ConcurrentHashMap<>();
@@ -66,25 +66,34 @@ final class SlotRestarts {
 	 * @param worker the worker that exited
 	 * @param code its exit code
 	 * @param signal the signal that ended it, or {@code null}
+	 * @param outOfMemory what the worker may use of the memory, when the kernel's OOM killer
+	 * ended it, else {@code null}
 	 * @return the delay in milliseconds, or -1 when the slot has failed
 	 */
-	long exitedUnexpectedly(ManagedWorker worker, int code, String signal) {
+	long exitedUnexpectedly(ManagedWorker worker, int code, String signal, String outOfMemory) {
 		int slot = worker.slot();
-		if (crashLooping(slot)) {
+		String how = (outOfMemory != null) ? "was killed by the kernel's OOM killer (code " + code + ", " + signal + ")"
+				: "exited unexpectedly with code " + code + ((signal != null) ? " (" + signal + ")" : "");
+		if (crashLooping(slot, outOfMemory != null)) {
+			long oomKills = this.failureTimesBySlot.get(slot).stream().filter(Failure::outOfMemory).count();
 			this.failedSlots.add(slot);
 			this.failureTimesBySlot.remove(slot);
 			this.failuresBySlot.remove(slot);
+			String action = (outOfMemory != null)
+					? "; " + outOfMemory + ": lower cluster.workers or each worker's heap (cluster.exec-argv), or give "
+							+ "the cluster more memory, then restart the cluster."
+					: ". Fix the cause (see the worker's output above), then restart the cluster.";
 			logger.error("Slot " + slot + " failed: its workers exited unexpectedly " + this.restart.getMaxFailures()
-					+ " times within " + this.restart.getFailureWindow().toSeconds() + " s (last " + worker + ", code "
-					+ code + ((signal != null) ? " " + signal : "") + "); it is not restarted again. Fix the cause (see the "
-					+ "worker's output above), then restart the cluster.");
+					+ " times within " + this.restart.getFailureWindow().toSeconds() + " s"
+					+ ((oomKills > 0) ? ", " + oomKills + " of them killed by the kernel's OOM killer" : "") + " (last "
+					+ worker + " " + how + "); it is not restarted again" + action);
 			return -1;
 		}
 		int failures = this.failuresBySlot.merge(slot, 1, Integer::sum) - 1;
 		double delay = this.restart.getInitialBackoff().toMillis() * Math.pow(this.restart.getMultiplier(), failures);
 		long delayMillis = (long) Math.min(delay, this.restart.getMaxBackoff().toMillis());
-		logger.warn(worker + " exited unexpectedly with code " + code + ((signal != null) ? " (" + signal + ")" : "")
-				+ "; replacing it in slot " + slot + " in " + delayMillis + " ms");
+		logger.warn(worker + " " + how + ((outOfMemory != null) ? ": " + outOfMemory : "") + "; replacing it in slot "
+				+ slot + " in " + delayMillis + " ms");
 		this.pendingSlots.add(slot);
 		this.restartsBySlot.merge(slot, 1, Integer::sum);
 		return delayMillis;
@@ -94,14 +103,14 @@ final class SlotRestarts {
 	 * Count an unexpected exit in a slot and say whether the slot has now failed too often
 	 * within the failure window.
 	 */
-	private boolean crashLooping(int slot) {
+	private boolean crashLooping(int slot, boolean outOfMemory) {
 		Instant now = Instant.now();
-		Deque<Instant> times = this.failureTimesBySlot.computeIfAbsent(slot, (key) -> new ArrayDeque<>());
-		times.addLast(now);
-		while (!times.isEmpty() && times.peekFirst().isBefore(now.minus(this.restart.getFailureWindow()))) {
-			times.removeFirst();
+		Deque<Failure> failures = this.failureTimesBySlot.computeIfAbsent(slot, (key) -> new ArrayDeque<>());
+		failures.addLast(new Failure(now, outOfMemory));
+		while (!failures.isEmpty() && failures.peekFirst().time().isBefore(now.minus(this.restart.getFailureWindow()))) {
+			failures.removeFirst();
 		}
-		return this.restart.getMaxFailures() > 0 && times.size() >= this.restart.getMaxFailures();
+		return this.restart.getMaxFailures() > 0 && failures.size() >= this.restart.getMaxFailures();
 	}
 
 	/**
@@ -164,6 +173,14 @@ final class SlotRestarts {
 
 	int failedCount() {
 		return this.failedSlots.size();
+	}
+
+	/**
+	 * One unexpected exit.
+	 * @param time when it happened
+	 * @param outOfMemory whether the kernel's OOM killer ended the worker
+	 */
+	private record Failure(Instant time, boolean outOfMemory) {
 	}
 
 }

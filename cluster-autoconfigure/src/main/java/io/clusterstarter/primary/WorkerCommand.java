@@ -11,6 +11,8 @@ import java.util.Map;
 
 import io.clusterstarter.ClusterSettings;
 import io.clusterstarter.image.ImageLaunch;
+import io.clusterstarter.resources.OptionVariables;
+import io.clusterstarter.resources.WorkerSizing;
 
 /**
  * The command line and environment of one worker, rebuilt from the primary's {@link JvmLaunch}
@@ -42,6 +44,7 @@ public record WorkerCommand(List<String> command, Map<String, String> environmen
 	 * @param settings the cluster settings
 	 * @param workerId the worker id
 	 * @param sizing the processors and memory the worker is given
+	 * @param placement where and at which priority it runs
 	 * @param image the worker image to start from, or {@code null} to start as the primary did
 	 * @param env the environment for this worker (settings and per-fork variables merged, plus
 	 * the cluster's own variables)
@@ -49,8 +52,8 @@ public record WorkerCommand(List<String> command, Map<String, String> environmen
 	 * @return the command
 	 * @throws IOException if the argfile cannot be written
 	 */
-	public static WorkerCommand create(JvmLaunch launch, ClusterSettings settings, int workerId, Sizing sizing,
-			ImageLaunch image, Map<String, String> env, Path argFileDirectory) throws IOException {
+	public static WorkerCommand create(JvmLaunch launch, ClusterSettings settings, int workerId, WorkerSizing sizing,
+			Placement placement, ImageLaunch image, Map<String, String> env, Path argFileDirectory) throws IOException {
 		List<String> arguments = new ArrayList<>();
 		for (String option : JvmOptions.commandLineOptions(launch.inputArguments(), launch.environment())) {
 			if (launch.mainModule() != null && option.startsWith("-Djdk.module.")) {
@@ -61,14 +64,7 @@ public record WorkerCommand(List<String> command, Map<String, String> environmen
 		if (settings.execArgv() != null) {
 			arguments.addAll(settings.execArgv());
 		}
-		// Checked against the options the JVM will see, those from its variables included
-		List<String> seen = launch.userOptions(settings.execArgv());
-		if (sizing.processors() > 0 && !JvmOptions.setsProcessorCount(seen)) {
-			arguments.add("-XX:ActiveProcessorCount=" + sizing.processors());
-		}
-		if (sizing.maxRamPercentage() > 0 && !JvmOptions.setsHeapSize(seen)) {
-			arguments.add("-XX:MaxRAMPercentage=" + sizing.maxRamPercentage());
-		}
+		arguments.addAll(sizing.options());
 		if (image != null) {
 			arguments.addAll(image.jvmOptions());
 		}
@@ -81,23 +77,25 @@ public record WorkerCommand(List<String> command, Map<String, String> environmen
 			arguments.addAll(image.programArgs());
 		}
 		Map<String, String> environment = new LinkedHashMap<>();
-		for (String variable : JvmOptions.OPTION_VARIABLES) {
-			String value = launch.environment().get(variable);
+		for (String variable : OptionVariables.NAMES) {
+			String inherited = launch.environment().get(variable);
+			// The worker's share replaces the heap and processor options a platform sized for one JVM
+			String value = sizing.variables().getOrDefault(variable, inherited);
 			if (value != null) {
 				String shifted = JvmOptions.variableForWorker(value, workerId);
-				if (!shifted.equals(value)) {
+				if (!shifted.equals(inherited)) {
 					environment.put(variable, shifted);
 				}
 			}
 		}
 		environment.putAll(env);
 		List<String> command = new ArrayList<>();
-		if (sizing.background() && JvmLaunch.isOnPath("nice")) {
+		if (placement.background() && JvmLaunch.isOnPath("nice")) {
 			command.addAll(List.of("nice", "-n", "19"));
 		}
-		if (sizing.cpus() != null) {
+		if (placement.cpus() != null) {
 			// taskset execs java: the worker keeps its pid and its parent
-			command.addAll(List.of("taskset", "-c", sizing.cpus()));
+			command.addAll(List.of("taskset", "-c", placement.cpus()));
 		}
 		command.add(launch.javaExecutable());
 		if (String.join(" ", arguments).length() > ARGFILE_THRESHOLD) {
@@ -173,26 +171,18 @@ public record WorkerCommand(List<String> command, Map<String, String> environmen
 	}
 
 	/**
-	 * What a worker JVM is given of the machine.
-	 * @param processors the processor count it is told it has, or 0 for the JVM's own
+	 * Where a worker JVM runs.
 	 * @param cpus the processors to pin it to ({@code taskset} list), or {@code null}
-	 * @param maxRamPercentage its heap limit as a percentage of the memory, or 0 for the JVM's
-	 * own; either is added only when the user's options set none
 	 * @param background whether the JVM runs at the lowest scheduling priority ({@code nice}),
 	 * as the image's training run does, so that serving workers keep the processors
 	 */
-	public record Sizing(int processors, String cpus, double maxRamPercentage, boolean background) {
+	public record Placement(String cpus, boolean background) {
 
-		/** The JVM's own sizing. */
-		public static final Sizing NONE = new Sizing(0, null, 0, false);
+		/** Anywhere, at normal priority. */
+		public static final Placement ANYWHERE = new Placement(null, false);
 
-		/**
-		 * Return the same sizing at the lowest priority.
-		 * @return the sizing for a background JVM
-		 */
-		public Sizing inBackground() {
-			return new Sizing(this.processors, this.cpus, this.maxRamPercentage, true);
-		}
+		/** Anywhere, at the lowest priority. */
+		public static final Placement BACKGROUND = new Placement(null, true);
 
 	}
 

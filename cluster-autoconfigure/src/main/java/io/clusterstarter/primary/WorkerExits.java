@@ -9,6 +9,9 @@ import java.util.concurrent.TimeUnit;
 import io.clusterstarter.WorkerState;
 import io.clusterstarter.autoconfigure.ClusterProperties;
 import io.clusterstarter.event.WorkerExitEvent;
+import io.clusterstarter.resources.MemoryLimit;
+import io.clusterstarter.resources.OomKills;
+import io.clusterstarter.resources.WorkerShares;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
@@ -42,13 +45,19 @@ final class WorkerExits {
 
 	private final ScheduledExecutorService loop;
 
+	private final OomKills oomKills;
+
+	private final MemoryLimit memory;
+
 	WorkerExits(PrimaryCluster cluster, ClusterProperties properties, SlotRestarts restarts, ClusterCounters counters,
-			ScheduledExecutorService loop) {
+			ScheduledExecutorService loop, OomKills oomKills, MemoryLimit memory) {
 		this.cluster = cluster;
 		this.properties = properties;
 		this.restarts = restarts;
 		this.counters = counters;
 		this.loop = loop;
+		this.oomKills = oomKills;
+		this.memory = memory;
 	}
 
 	/**
@@ -88,10 +97,12 @@ final class WorkerExits {
 		this.cluster.forget(worker);
 		int code = worker.javaProcess().exitValue();
 		String signal = signalName(code);
-		this.counters.exited(worker.exitedAfterDisconnect(), code, signal);
+		// Only a SIGKILL nobody in the cluster sent can be the kernel's
+		boolean outOfMemory = "SIGKILL".equals(signal) && worker.killedBecause() == null && this.oomKills.claim();
+		this.counters.exited(worker.exitedAfterDisconnect(), code, signal, outOfMemory);
 		this.cluster.output().exited(worker.id());
-		this.cluster.publish(
-				new WorkerExitEvent(worker, code, signal, worker.exitedAfterDisconnect(), worker.killedBecause()));
+		this.cluster.publish(new WorkerExitEvent(worker, code, signal, worker.exitedAfterDisconnect(),
+				outOfMemory ? WorkerExitEvent.OUT_OF_MEMORY : worker.killedBecause()));
 		if (worker.image() != null && worker.startup() == null && signal != null && JVM_CRASHES.contains(signal)) {
 			// The JVM itself failed before it served, maybe on the image's cache: the replacement
 			// starts from the jar
@@ -101,15 +112,27 @@ final class WorkerExits {
 			return;
 		}
 		if (!stopping && !worker.exitedAfterDisconnect() && this.restarts.replaces(code)) {
-			long delay = this.restarts.exitedUnexpectedly(worker, code, signal);
+			long delay = this.restarts.exitedUnexpectedly(worker, code, signal,
+					outOfMemory ? memoryUse(worker) : null);
 			if (delay >= 0) {
 				replaceAfter(worker.slot(), delay);
 			}
 		}
 		else if (!stopping) {
 			logger.info(worker + " exited with code " + code + ((signal != null) ? " (" + signal + ")" : "")
+					+ (outOfMemory ? ", killed by the kernel's OOM killer: " + memoryUse(worker) : "")
 					+ (worker.exitedAfterDisconnect() ? " after a disconnect" : "") + "; not replaced");
 		}
+	}
+
+	/**
+	 * What an operator needs to know after an OOM kill: the limit, and what each worker may
+	 * take of it.
+	 */
+	private String memoryUse(ManagedWorker worker) {
+		String heap = (worker.sizing() != null) ? worker.sizing().describeHeap() : "its heap";
+		return "the memory limit is " + MemoryLimit.format(this.memory.bytes()) + ", and each worker may use " + heap
+				+ " and about " + MemoryLimit.format(WorkerShares.NON_HEAP_ESTIMATE) + " beside it";
 	}
 
 	/**

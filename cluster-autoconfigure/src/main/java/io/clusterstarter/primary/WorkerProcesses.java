@@ -18,6 +18,7 @@ import io.clusterstarter.image.ImageSource;
 import io.clusterstarter.image.ReleaseStore;
 import io.clusterstarter.image.WorkerImages;
 import io.clusterstarter.ipc.IpcServer;
+import io.clusterstarter.resources.WorkerSizing;
 import io.clusterstarter.worker.WorkerEnvironment;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -56,8 +57,9 @@ final class WorkerProcesses {
 	 * @param process the process
 	 * @param logFile its own log file, or {@code null}
 	 * @param image the image it was started from, or {@code null}
+	 * @param sizing what its JVM was given of the memory and processors
 	 */
-	record Started(Process process, String logFile, ImageLaunch image) {
+	record Started(Process process, String logFile, ImageLaunch image, WorkerSizing sizing) {
 	}
 
 	WorkerProcesses(JvmLaunch launch, PrimaryOptions options, ClusterProperties properties, PrimaryCluster cluster,
@@ -208,8 +210,9 @@ final class WorkerProcesses {
 		// Sized for the current target: after scaling, new forks get the new share
 		String cpus = (this.options.affinity() != null) ? this.options.affinity().forSlot(slot, target) : null;
 		ImageLaunch image = Objects.equals(current.execArgv(), this.imageExecArgv) ? release.images().launch() : null;
-		WorkerCommand command = WorkerCommand.create(release.launch(), current, id, this.options.sizing(target, cpus), image,
-				env, ipc.directory());
+		WorkerSizing sizing = this.options.shares().forWorkers(target, current.execArgv());
+		WorkerCommand command = WorkerCommand.create(release.launch(), current, id, sizing,
+				new WorkerCommand.Placement(cpus, false), image, env, ipc.directory());
 		ProcessBuilder builder = processBuilder(command);
 		builder.redirectInput(Redirect.INHERIT);
 		if (current.isSilent()) {
@@ -220,7 +223,7 @@ final class WorkerProcesses {
 			OutputRelay.start(process.getInputStream(), System.out, this.cluster.output(), id, false);
 			OutputRelay.start(process.getErrorStream(), System.err, this.cluster.output(), id, true);
 		}
-		return new Started(process, logFile, image);
+		return new Started(process, logFile, image, sizing);
 	}
 
 	/**
@@ -236,9 +239,10 @@ final class WorkerProcesses {
 			env.putAll(current.env());
 		}
 		env.put(WorkerEnvironment.TRAINING_PRIMARY_PID, String.valueOf(ProcessHandle.current().pid()));
-		WorkerCommand.Sizing sizing = this.options.sizing(this.cluster.configuredWorkers(), null);
-		WorkerCommand command = WorkerCommand.create(launch, current, 0, background ? sizing.inBackground() : sizing,
-				training, env, this.cluster.ipcDirectory());
+		WorkerSizing sizing = this.options.shares().forWorkers(this.cluster.configuredWorkers(), current.execArgv());
+		WorkerCommand command = WorkerCommand.create(launch, current, 0, sizing,
+				background ? WorkerCommand.Placement.BACKGROUND : WorkerCommand.Placement.ANYWHERE, training, env,
+				this.cluster.ipcDirectory());
 		return processBuilder(command).redirectInput(Redirect.from(new File("/dev/null")));
 	}
 

@@ -22,14 +22,14 @@ class StatusTableTests {
 				new ClusterSnapshot.Requests(1200, 3, 35.25), 190L << 20, 120L << 20);
 		Map<String, ClusterSnapshot.WorkerInfo> workers = new LinkedHashMap<>();
 		workers.put("3", new ClusterSnapshot.WorkerInfo(3, 0, 4101, "listening", true, true, "2026-12-01T09:55:00Z",
-				"PT5M2S", false, null, true, "PT8S", release, 2, report));
+				"PT5M2S", false, null, true, "PT8S", release, 2, report, null));
 		workers.put("12", new ClusterSnapshot.WorkerInfo(12, 1, 4188, "online", false, false, "2026-12-01T10:00:00Z",
-				"PT3.5S", false, null, null, null, release, 0, null));
+				"PT3.5S", false, null, null, null, release, 0, null, null));
 		ClusterSnapshot.Settings settings = new ClusterSnapshot.Settings(2, null, null, null, false, true, "none", "PT30S",
 				null, "PT5S", 1, 2, null, null);
 		ClusterSnapshot snapshot = new ClusterSnapshot(new ClusterSnapshot.Primary(4100, "2026-12-01T09:00:00Z",
-				"PT1H2M", 8080, "reuseport", settings, new ClusterSnapshot.Counters(4, 2, 2, 0), List.of(), null,
-				96L << 20, release, null, null), workers);
+				"PT1H2M", 8080, "reuseport", settings, new ClusterSnapshot.Counters(4, 2, 2, 0, 0), List.of(), null,
+				96L << 20, release, null, null, null), workers);
 		assertThat(StatusTable.render("shop-8080", snapshot)).isEqualTo("""
 				cluster shop-8080   primary pid 4100   up 1h 02m   rss 96 MB   release 1.4.2   port 8080   1/2 workers serving
 				ID  SLOT   PID  STATE             VERSION  UPTIME  RESTARTS   HEAP     RSS    CPU  REQ/S  REPORT

@@ -4,6 +4,10 @@ import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.jar.JarInputStream;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -58,6 +62,40 @@ class ImageSourceTests {
 		ImageSource source = ImageSource.of(null, this.directory.resolve("a.jar") + File.pathSeparator + classes,
 				null);
 		assertThat(source.unsupportedReason()).contains("the directory " + classes).contains("jar files only");
+	}
+
+	@Test
+	void executableJarUnpackedIntoADirectoryIsPackedAndExtractedAndKeyedByItsContent() throws IOException {
+		Path workspace = Files.createDirectories(this.directory.resolve("workspace"));
+		Files.createDirectories(workspace.resolve("META-INF"));
+		Files.writeString(workspace.resolve("META-INF/MANIFEST.MF"), "Manifest-Version: 1.0\n"
+				+ "Main-Class: org.springframework.boot.loader.launch.JarLauncher\nStart-Class: com.example.App\n\n");
+		Files.createDirectories(workspace.resolve("BOOT-INF/lib"));
+		Files.writeString(workspace.resolve("BOOT-INF/lib/a.jar"), "a");
+		ImageSource source = ImageSource.of(null, workspace.toString(), null);
+		assertThat(source.unsupportedReason()).isNull();
+		assertThat(source.explodedJar()).isEqualTo(workspace);
+		String key = ImageKey.of(source, "jvm", List.of());
+		assertThat(ImageKey.of(source, "jvm", List.of())).isEqualTo(key);
+		Files.writeString(workspace.resolve("BOOT-INF/lib/a.jar"), "changed");
+		assertThat(ImageKey.of(source, "jvm", List.of())).isNotEqualTo(key);
+
+		Path packed = this.directory.resolve("packed.jar");
+		ExplodedJar.pack(workspace, packed);
+		try (JarInputStream in = new JarInputStream(Files.newInputStream(packed))) {
+			assertThat(in.getManifest().getMainAttributes().getValue("Start-Class")).isEqualTo("com.example.App");
+		}
+		try (ZipFile zip = new ZipFile(packed.toFile())) {
+			assertThat(zip.stream().map(ZipEntry::getName)).containsExactly("META-INF/", "META-INF/MANIFEST.MF",
+					"BOOT-INF/", "BOOT-INF/lib/", "BOOT-INF/lib/a.jar");
+			// Spring Boot reads nested jars in place: they must be stored
+			assertThat(zip.stream()).allSatisfy((entry) -> assertThat(entry.getMethod()).isEqualTo(ZipEntry.STORED));
+			assertThat(zip.getInputStream(zip.getEntry("BOOT-INF/lib/a.jar")).readAllBytes()).asString()
+				.isEqualTo("changed");
+		}
+		// A directory without the whole jar in it is no image source
+		Files.delete(workspace.resolve("META-INF/MANIFEST.MF"));
+		assertThat(ImageSource.of(null, workspace.toString(), null).unsupportedReason()).contains("jar files only");
 	}
 
 	@Test

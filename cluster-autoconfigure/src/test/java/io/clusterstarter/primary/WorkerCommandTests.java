@@ -9,6 +9,8 @@ import java.util.Map;
 
 import io.clusterstarter.ClusterSettings;
 import io.clusterstarter.image.ImageLaunch;
+import io.clusterstarter.resources.OptionSource;
+import io.clusterstarter.resources.WorkerSizing;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -22,6 +24,8 @@ class WorkerCommandTests {
 
 	@TempDir
 	Path directory;
+
+	private static final WorkerSizing NONE = sizing(List.of(), Map.of());
 
 	private final ClusterSettings noSettings = ClusterSettings.builder().build();
 
@@ -117,7 +121,7 @@ class WorkerCommandTests {
 				"-Djdk=\"two words\"", "_JAVA_OPTIONS", "-Dlast=1");
 		JvmLaunch launch = launch(List.of("-Dtool=1", "-javaagent:/agent.jar", "-Djdk=two words", "-Xmx64m", "-Dlast=1"),
 				env, "app.jar", "app.jar", null, List.of());
-		WorkerCommand command = WorkerCommand.create(launch, this.noSettings, 1, WorkerCommand.Sizing.NONE, null, Map.of(), this.directory);
+		WorkerCommand command = WorkerCommand.create(launch, this.noSettings, 1, NONE, WorkerCommand.Placement.ANYWHERE, null, Map.of(), this.directory);
 		assertThat(command.command()).containsExactly("/java", "-Xmx64m", "-jar", "/work/app.jar");
 		assertThat(command.environment()).doesNotContainKeys("JAVA_TOOL_OPTIONS", "JDK_JAVA_OPTIONS", "_JAVA_OPTIONS");
 	}
@@ -145,7 +149,7 @@ class WorkerCommandTests {
 		String agent = "-agentlib:jdwp=transport=dt_socket,server=y,suspend=n,address=5005";
 		JvmLaunch launch = launch(List.of(agent), Map.of("JAVA_TOOL_OPTIONS", agent), "app.jar", "app.jar", null,
 				List.of());
-		WorkerCommand command = WorkerCommand.create(launch, this.noSettings, 2, WorkerCommand.Sizing.NONE, null, Map.of(), this.directory);
+		WorkerCommand command = WorkerCommand.create(launch, this.noSettings, 2, NONE, WorkerCommand.Placement.ANYWHERE, null, Map.of(), this.directory);
 		assertThat(command.command()).containsExactly("/java", "-jar", "/work/app.jar");
 		assertThat(command.environment()).containsEntry("JAVA_TOOL_OPTIONS",
 				"-agentlib:jdwp=transport=dt_socket,server=y,suspend=n,address=5007");
@@ -160,32 +164,20 @@ class WorkerCommandTests {
 	}
 
 	@Test
-	void processorShareIsAddedUnlessTheOptionsSetOne() throws IOException {
-		JvmLaunch launch = launch(List.of(), Map.of(), "app.jar", "app.jar", null, List.of());
-		assertThat(WorkerCommand.create(launch, this.noSettings, 1, processors(2), null, Map.of(), this.directory).command())
-			.contains("-XX:ActiveProcessorCount=2");
-		ClusterSettings pinned = ClusterSettings.builder().execArgv(List.of("-XX:ActiveProcessorCount=4")).build();
-		assertThat(WorkerCommand.create(launch, pinned, 1, processors(2), null, Map.of(), this.directory).command())
-			.contains("-XX:ActiveProcessorCount=4")
-			.doesNotContain("-XX:ActiveProcessorCount=2");
-	}
-
-	@Test
-	void memoryShareIsAddedUnlessTheOptionsSetAHeapSize() throws IOException {
-		WorkerCommand.Sizing share = new WorkerCommand.Sizing(0, null, 12.5, false);
-		JvmLaunch plain = launch(List.of(), Map.of(), "app.jar", "app.jar", null, List.of());
-		assertThat(WorkerCommand.create(plain, this.noSettings, 1, share, null, Map.of(), this.directory).command())
-			.contains("-XX:MaxRAMPercentage=12.5");
-		for (String heap : List.of("-Xmx512m", "-XX:MaxRAMPercentage=40", "-XX:MaxHeapSize=1g", "-XX:MaxRAM=4g")) {
-			ClusterSettings settings = ClusterSettings.builder().execArgv(List.of(heap)).build();
-			assertThat(WorkerCommand.create(plain, settings, 1, share, null, Map.of(), this.directory).command())
-				.doesNotContain("-XX:MaxRAMPercentage=12.5");
-		}
-		// Set in JAVA_TOOL_OPTIONS, which the worker inherits
-		JvmLaunch fromVariable = launch(List.of("-Xmx1g"), Map.of("JAVA_TOOL_OPTIONS", "-Xmx1g"), "app.jar", "app.jar",
-				null, List.of());
-		assertThat(WorkerCommand.create(fromVariable, this.noSettings, 1, share, null, Map.of(), this.directory)
-			.command()).doesNotContain("-XX:MaxRAMPercentage=12.5").doesNotContain("-Xmx1g");
+	void sizingOptionsComeAfterTheUsersAndItsVariablesReplaceTheInheritedOnes() throws IOException {
+		String inherited = "-Xmx1428M -agentlib:jdwp=transport=dt_socket,server=y,suspend=n,address=5000";
+		JvmLaunch launch = launch(List.of("-Xmx1428M", "-agentlib:jdwp=transport=dt_socket,server=y,suspend=n,address=5000",
+				"-Xss1m"), Map.of("JAVA_TOOL_OPTIONS", inherited), "app.jar", "app.jar", null, List.of());
+		WorkerSizing sizing = sizing(List.of("-XX:ActiveProcessorCount=1"),
+				Map.of("JAVA_TOOL_OPTIONS", inherited.replace("-Xmx1428M", "-Xmx512m")));
+		ClusterSettings settings = ClusterSettings.builder().execArgv(List.of("-Dx=1")).build();
+		WorkerCommand command = WorkerCommand.create(launch, settings, 2, sizing, WorkerCommand.Placement.ANYWHERE, null,
+				Map.of(), this.directory);
+		assertThat(command.command()).containsExactly("/java", "-Xss1m", "-Dx=1", "-XX:ActiveProcessorCount=1", "-jar",
+				"/work/app.jar");
+		// The worker's share, with its own debug port on top
+		assertThat(command.environment()).containsEntry("JAVA_TOOL_OPTIONS",
+				"-Xmx512m -agentlib:jdwp=transport=dt_socket,server=y,suspend=n,address=5002");
 	}
 
 	@Test
@@ -193,7 +185,7 @@ class WorkerCommandTests {
 		JvmLaunch launch = launch(List.of("-Xss1m"), Map.of(), "app.jar --a=1", "app.jar", null, List.of("--a=1"));
 		ImageLaunch image = new ImageLaunch("/cache/img/app/app.jar", List.of("-XX:AOTCache=/cache/img/app.aot"),
 				List.of("--spring.profiles.active=training"), Path.of("/cache/img/app.aot"));
-		assertThat(WorkerCommand.create(launch, this.noSettings, 1, WorkerCommand.Sizing.NONE, image, Map.of(),
+		assertThat(WorkerCommand.create(launch, this.noSettings, 1, NONE, WorkerCommand.Placement.ANYWHERE, image, Map.of(),
 				this.directory).command())
 			.containsExactly("/java", "-Xss1m", "-XX:AOTCache=/cache/img/app.aot", "-jar", "/cache/img/app/app.jar",
 					"--a=1", "--spring.profiles.active=training");
@@ -201,7 +193,7 @@ class WorkerCommandTests {
 		JvmLaunch classPath = launch(List.of(), Map.of(), "com.example.Main", "/lib/a.jar", null, List.of());
 		ImageLaunch cacheOnly = new ImageLaunch(null, List.of("-XX:SharedArchiveFile=/img/app.jsa"), List.of(),
 				Path.of("/img/app.jsa"));
-		assertThat(WorkerCommand.create(classPath, this.noSettings, 1, WorkerCommand.Sizing.NONE, cacheOnly, Map.of(),
+		assertThat(WorkerCommand.create(classPath, this.noSettings, 1, NONE, WorkerCommand.Placement.ANYWHERE, cacheOnly, Map.of(),
 				this.directory).command())
 			.containsExactly("/java", "-XX:SharedArchiveFile=/img/app.jsa", "-cp", "/lib/a.jar", "com.example.Main");
 	}
@@ -209,7 +201,7 @@ class WorkerCommandTests {
 	@Test
 	void backgroundJvmRunsAtTheLowestPriority() throws IOException {
 		JvmLaunch launch = launch(List.of(), Map.of(), "app.jar", "app.jar", null, List.of());
-		assertThat(WorkerCommand.create(launch, this.noSettings, 1, WorkerCommand.Sizing.NONE.inBackground(), null,
+		assertThat(WorkerCommand.create(launch, this.noSettings, 1, NONE, WorkerCommand.Placement.BACKGROUND, null,
 				Map.of(), this.directory).command())
 			.startsWith("nice", "-n", "19", "/java");
 	}
@@ -217,8 +209,8 @@ class WorkerCommandTests {
 	@Test
 	void pinnedWorkerStartsThroughTaskset() throws IOException {
 		JvmLaunch launch = launch(List.of(), Map.of(), "app.jar", "app.jar", null, List.of());
-		assertThat(WorkerCommand.create(launch, this.noSettings, 1, new WorkerCommand.Sizing(1, "2,3", 0, false), null, Map.of(),
-				this.directory).command())
+		assertThat(WorkerCommand.create(launch, this.noSettings, 1, sizing(List.of("-XX:ActiveProcessorCount=1"), Map.of()),
+				new WorkerCommand.Placement("2,3", false), null, Map.of(), this.directory).command())
 			.containsExactly("taskset", "-c", "2,3", "/java", "-XX:ActiveProcessorCount=1", "-jar", "/work/app.jar");
 	}
 
@@ -239,7 +231,7 @@ class WorkerCommandTests {
 	@Test
 	void environmentCarriesSettingsAndWorkerVariables() throws IOException {
 		JvmLaunch launch = launch(List.of(), Map.of(), "app.jar", "app.jar", null, List.of());
-		WorkerCommand command = WorkerCommand.create(launch, this.noSettings, 1, WorkerCommand.Sizing.NONE, null,
+		WorkerCommand command = WorkerCommand.create(launch, this.noSettings, 1, NONE, WorkerCommand.Placement.ANYWHERE, null,
 				Map.of("A", "1", "CLUSTERSTARTER_WORKER_ID", "1"), this.directory);
 		assertThat(command.environment()).containsEntry("A", "1").containsEntry("CLUSTERSTARTER_WORKER_ID", "1");
 	}
@@ -260,7 +252,7 @@ class WorkerCommandTests {
 	}
 
 	private List<String> command(JvmLaunch launch, ClusterSettings settings, int id) throws IOException {
-		return WorkerCommand.create(launch, settings, id, WorkerCommand.Sizing.NONE, null, Map.of(), this.directory).command();
+		return WorkerCommand.create(launch, settings, id, NONE, WorkerCommand.Placement.ANYWHERE, null, Map.of(), this.directory).command();
 	}
 
 	private static JvmLaunch launch(List<String> options, Map<String, String> env, String javaCommand,
@@ -269,8 +261,9 @@ class WorkerCommandTests {
 				Path.of("/work"));
 	}
 
-	private static WorkerCommand.Sizing processors(int processors) {
-		return new WorkerCommand.Sizing(processors, null, 0, false);
+	private static WorkerSizing sizing(List<String> options, Map<String, String> variables) {
+		WorkerSizing.Setting none = new WorkerSizing.Setting(null, OptionSource.JVM_DEFAULT, null);
+		return new WorkerSizing(options, variables, none, 0, none, 0);
 	}
 
 }

@@ -39,7 +39,8 @@ class WorkerExitLogger {
 	void onExit(WorkerExitEvent event) {
 		logger.info("Worker " + event.getWorker().id() + " (pid " + event.getWorker().pid() + ") exited with code "
 				+ event.getExitCode() + event.getSignal().map((signal) -> " (" + signal + ")").orElse("")
-				+ (event.isExitedAfterDisconnect() ? " after a disconnect" : ""));
+				+ (event.isExitedAfterDisconnect() ? " after a disconnect" : "")
+				+ event.getKilledBecause().map((reason) -> ", killed: " + reason).orElse(""));
 	}
 
 }

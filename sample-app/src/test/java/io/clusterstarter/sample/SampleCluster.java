@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import tools.jackson.databind.JsonNode;
@@ -49,18 +50,36 @@ final class SampleCluster implements AutoCloseable {
 	 * Start {@code java -jar jar} in the directory, with its own temporary and image directories.
 	 */
 	static SampleCluster start(Path directory, Path jar, String name, String... args) throws IOException {
+		return start(directory, List.of(), Map.of(), List.of("-jar", jar.toString()), jar, name, args);
+	}
+
+	/**
+	 * Start the sample in the directory, with its own temporary and image directories.
+	 * @param directory the cluster's directory
+	 * @param prefix what runs {@code java} (a container's cgroup and PID namespace), or empty
+	 * @param environment variables added to this JVM's
+	 * @param launch how {@code java} starts the sample ({@code -jar app.jar}, or
+	 * {@code -cp DIR JarLauncher})
+	 * @param jar the jar the command line runs from
+	 * @param name the log's name
+	 * @param args program arguments, after the port and directories
+	 */
+	static SampleCluster start(Path directory, List<String> prefix, Map<String, String> environment,
+			List<String> launch, Path jar, String name, String... args) throws IOException {
 		int port = SampleHttp.freePort();
 		Path log = directory.resolve(name + ".log");
-		List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-				"-Djava.io.tmpdir=" + Files.createDirectories(directory.resolve("tmp")), "-jar", jar.toString(),
-				"--server.port=" + port, "--cluster.image.directory=" + directory.resolve("images"),
+		List<String> command = new ArrayList<>(prefix);
+		command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+		command.add("-Djava.io.tmpdir=" + Files.createDirectories(directory.resolve("tmp")));
+		command.addAll(launch);
+		command.addAll(List.of("--server.port=" + port, "--cluster.image.directory=" + directory.resolve("images"),
 				"--cluster.stats.interval=1s"));
 		command.addAll(List.of(args));
-		Process process = new ProcessBuilder(command).directory(directory.toFile())
+		ProcessBuilder builder = new ProcessBuilder(command).directory(directory.toFile())
 			.redirectErrorStream(true)
-			.redirectOutput(log.toFile())
-			.start();
-		return new SampleCluster(process, port, log, directory, jar);
+			.redirectOutput(log.toFile());
+		builder.environment().putAll(environment);
+		return new SampleCluster(builder.start(), port, log, directory, jar);
 	}
 
 	Process process() {
