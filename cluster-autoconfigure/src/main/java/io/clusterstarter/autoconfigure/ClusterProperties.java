@@ -64,15 +64,19 @@ public class ClusterProperties {
 	/**
 	 * Whether each worker JVM is told it has an even share of the processors
 	 * (-XX:ActiveProcessorCount), so that thread pools and garbage collection are sized for the
-	 * processors it really gets. Ignored when the JVM options already set a processor count.
+	 * processors it really gets. A processor count set in an options variable (JAVA_TOOL_OPTIONS,
+	 * as buildpacks do) is replaced by the worker's share too; one set on the command line or in
+	 * 'cluster.exec-argv' is kept.
 	 */
 	private boolean shareProcessors = true;
 
 	/**
-	 * Whether each worker JVM whose options set no heap size (-Xmx, -XX:MaxHeapSize,
-	 * -XX:MaxRAMPercentage, -XX:MaxRAMFraction, -XX:MaxRAM) gets its share of the memory:
-	 * -XX:MaxRAMPercentage of 50 divided by the number of workers, at most the JVM's own
-	 * default of 25. Without it every worker may grow its heap to a quarter of the memory.
+	 * Whether each worker JVM gets its share of the memory (the container's limit in a
+	 * container): all heaps together at most half of it. A worker whose options set no heap size
+	 * gets -XX:MaxRAMPercentage of 50 divided by the number of workers, at most the JVM's own 25;
+	 * a heap size set in an options variable (JAVA_TOOL_OPTIONS, as buildpacks do, sized for one
+	 * JVM) is lowered to that share; one set on the command line or in 'cluster.exec-argv' is
+	 * kept, with a warning when the workers cannot fit the memory.
 	 */
 	private boolean shareMemory = true;
 

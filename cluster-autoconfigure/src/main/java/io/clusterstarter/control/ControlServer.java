@@ -67,7 +67,10 @@ public final class ControlServer implements Closeable {
 
 	private final String name;
 
-	private final ServerSocketChannel server;
+	/** Replaced when its file is removed from under it. */
+	private volatile ServerSocketChannel server;
+
+	private final Properties description;
 
 	private final Handler handler;
 
@@ -87,12 +90,12 @@ public final class ControlServer implements Closeable {
 
 	private volatile boolean closed;
 
-	private ControlServer(ControlDirectory directory, String name, ServerSocketChannel server, Handler handler,
+	private ControlServer(ControlDirectory directory, String name, Properties description, Handler handler,
 			UserPrincipal owner, List<Path> pidFiles, String jar) {
 		this.directory = directory;
 		this.jar = jar;
 		this.name = name;
-		this.server = server;
+		this.description = description;
 		this.handler = handler;
 		this.owner = owner;
 		this.pidFiles = pidFiles;
@@ -123,37 +126,91 @@ public final class ControlServer implements Closeable {
 		}
 		directory.removeLeftovers();
 		removeStale(socket);
+		long pid = ProcessHandle.current().pid();
+		Properties properties = new Properties();
+		properties.put("pid", String.valueOf(pid));
+		description.forEach((key, value) -> {
+			if (value != null) {
+				properties.put(key, value);
+			}
+		});
+		List<Path> pidFiles = new ArrayList<>(List.of(directory.pidFile(name)));
+		if (extraPidFile != null) {
+			pidFiles.add(extraPidFile.toAbsolutePath());
+		}
+		ControlServer control = new ControlServer(directory, name, properties, handler, Files.getOwner(path), pidFiles,
+				description.get("jar"));
+		control.server = control.bind();
+		try {
+			control.writeFiles(control.pidFiles);
+		}
+		catch (IOException | RuntimeException ex) {
+			control.server.close();
+			Files.deleteIfExists(socket);
+			throw ex;
+		}
+		control.start();
+		return control;
+	}
+
+	/** Bind a new socket at the socket's path, readable and writable by the owner only. */
+	private ServerSocketChannel bind() throws IOException {
+		Path socket = socket();
 		ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
 		try {
 			server.bind(UnixDomainSocketAddress.of(socket));
 			Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString("rw-------"));
-			long pid = ProcessHandle.current().pid();
-			Properties properties = new Properties();
-			properties.put("pid", String.valueOf(pid));
-			description.forEach((key, value) -> {
-				if (value != null) {
-					properties.put(key, value);
-				}
-			});
-			writeAtomically(directory.description(name), (out) -> properties.store(out, "cluster primary " + pid));
-			List<Path> pidFiles = new ArrayList<>(List.of(directory.pidFile(name)));
-			if (extraPidFile != null) {
-				pidFiles.add(extraPidFile.toAbsolutePath());
-			}
-			for (Path pidFile : pidFiles) {
-				// As Spring Boot's own pid file writer does, a missing directory is made
-				Files.createDirectories(pidFile.getParent());
-				writeAtomically(pidFile, (out) -> out.write((pid + "\n").getBytes(StandardCharsets.US_ASCII)));
-			}
-			ControlServer control = new ControlServer(directory, name, server, handler, Files.getOwner(path), pidFiles,
-					description.get("jar"));
-			control.start();
-			return control;
+			return server;
 		}
 		catch (IOException | RuntimeException ex) {
 			server.close();
 			Files.deleteIfExists(socket);
 			throw ex;
+		}
+	}
+
+	/** Write the description and the pid files. */
+	private void writeFiles(List<Path> pidFiles) throws IOException {
+		String pid = this.description.getProperty("pid");
+		writeAtomically(this.directory.description(this.name),
+				(out) -> this.description.store(out, "cluster primary " + pid));
+		for (Path pidFile : pidFiles) {
+			// As Spring Boot's own pid file writer does, a missing directory is made
+			Files.createDirectories(pidFile.getParent());
+			writeAtomically(pidFile, (out) -> out.write((pid + "\n").getBytes(StandardCharsets.US_ASCII)));
+		}
+	}
+
+	/**
+	 * Make the socket and its files again when something removed them from under the running
+	 * primary (a cleaner of the temporary directory, a careless {@code rm}): without them the
+	 * command line would say that no cluster runs.
+	 */
+	private synchronized void keepFiles() {
+		if (this.closed) {
+			return;
+		}
+		Path socket = socket();
+		boolean socketGone = !Files.exists(socket);
+		boolean descriptionGone = !Files.exists(this.directory.description(this.name));
+		if (!socketGone && !descriptionGone) {
+			return;
+		}
+		try {
+			PrivateDirectory.ensure(this.directory.path());
+			if (socketGone) {
+				ServerSocketChannel replaced = this.server;
+				this.server = bind();
+				close(replaced);
+			}
+			writeFiles(List.of(this.directory.pidFile(this.name)));
+			logger.warn("The control socket " + (socketGone ? "" : "'s description ") + "in " + this.directory.path()
+					+ " was removed while the cluster runs (by a cleaner of the temporary directory?); it is made again. "
+					+ "Keep the control directory where nothing cleans up: cluster.control.directory, or systemd's "
+					+ "RuntimeDirectory.");
+		}
+		catch (IOException | RuntimeException ex) {
+			logger.warn("Could not make the control socket in " + this.directory.path() + " again: " + ex.getMessage());
 		}
 	}
 
@@ -190,6 +247,7 @@ public final class ControlServer implements Closeable {
 	private void start() {
 		daemon(this::acceptLoop, "cluster-control").start();
 		this.timer.scheduleWithFixedDelay(this::cutOffStuckClients, 1, 1, TimeUnit.SECONDS);
+		this.timer.scheduleWithFixedDelay(this::keepFiles, 1, 1, TimeUnit.SECONDS);
 		logger.info("Control socket " + this.directory.socket(this.name) + ": operate the cluster with 'java "
 				+ "-Djarmode=cluster -jar " + ((this.jar != null) ? this.jar : "<app.jar>") + " status'");
 	}
@@ -204,12 +262,16 @@ public final class ControlServer implements Closeable {
 
 	private void acceptLoop() {
 		while (!this.closed) {
+			ServerSocketChannel current = this.server;
 			SocketChannel channel;
 			try {
-				channel = this.server.accept();
+				channel = current.accept();
 			}
 			catch (ClosedChannelException ex) {
-				return;
+				if (this.closed || current == this.server) {
+					return;
+				}
+				continue; // made again: accept on the new socket
 			}
 			catch (IOException ex) {
 				if (!this.closed) {
@@ -417,7 +479,7 @@ public final class ControlServer implements Closeable {
 	 * once the cluster has stopped), and remove the socket, the description and the pid files.
 	 */
 	@Override
-	public void close() {
+	public synchronized void close() {
 		if (this.closed) {
 			return;
 		}

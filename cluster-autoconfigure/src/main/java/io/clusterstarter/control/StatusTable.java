@@ -3,8 +3,13 @@ package io.clusterstarter.control;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
 
 import io.clusterstarter.ClusterSnapshot;
 
@@ -33,6 +38,7 @@ public final class StatusTable {
 	 */
 	public static String render(String name, ClusterSnapshot snapshot) {
 		ClusterSnapshot.Primary primary = snapshot.primary();
+		Function<ClusterSnapshot.Release, String> version = versions(snapshot);
 		int configured = (primary.settings() != null) ? primary.settings().workers() : snapshot.workers().size();
 		long serving = snapshot.workers().values().stream().filter((worker) -> serving(primary, worker)).count();
 		StringBuilder text = new StringBuilder();
@@ -42,7 +48,7 @@ public final class StatusTable {
 			text.append("   rss ").append(bytes(primary.rss()));
 		}
 		if (primary.release() != null && primary.release().version() != null) {
-			text.append("   release ").append(primary.release().version());
+			text.append("   release ").append(version.apply(primary.release()));
 		}
 		if (primary.port() != null) {
 			text.append("   port ").append(primary.port());
@@ -50,7 +56,7 @@ public final class StatusTable {
 		text.append("   ").append(serving).append('/').append(configured).append(" workers ")
 			.append((primary.port() != null) ? "serving" : "ready");
 		if (primary.deploy() != null) {
-			text.append("\ndeploying ").append(version(primary.deploy().release())).append(" (")
+			text.append("\ndeploying ").append(version.apply(primary.deploy().release())).append(" (")
 				.append(primary.deploy().phase()).append(')');
 		}
 		if (primary.failedSlots() != null && !primary.failedSlots().isEmpty()) {
@@ -60,7 +66,7 @@ public final class StatusTable {
 		List<List<String>> rows = new ArrayList<>();
 		rows.add(HEADER);
 		for (ClusterSnapshot.WorkerInfo worker : snapshot.workers().values()) {
-			rows.add(row(worker));
+			rows.add(row(worker, version));
 		}
 		text.append('\n').append(table(rows));
 		if (snapshot.workers().isEmpty()) {
@@ -79,12 +85,13 @@ public final class StatusTable {
 		return (primary.port() != null) ? "listening".equals(worker.state()) : worker.ready();
 	}
 
-	private static List<String> row(ClusterSnapshot.WorkerInfo worker) {
+	private static List<String> row(ClusterSnapshot.WorkerInfo worker,
+			Function<ClusterSnapshot.Release, String> version) {
 		ClusterSnapshot.Report report = worker.report();
 		boolean fresh = report != null && !report.stale();
 		String state = worker.state() + (worker.lead() ? " (lead)" : "");
 		return List.of(String.valueOf(worker.id()), String.valueOf(worker.slot()), String.valueOf(worker.pid()), state,
-				version(worker.release()), duration(worker.uptime()), String.valueOf(worker.restarts()),
+				version.apply(worker.release()), duration(worker.uptime()), String.valueOf(worker.restarts()),
 				(fresh && report.heap() != null) ? bytes(report.heap().used()) : "-",
 				(fresh && report.rss() != null) ? bytes(report.rss()) : "-",
 				(fresh && report.processCpuLoad() != null)
@@ -94,8 +101,31 @@ public final class StatusTable {
 				(report == null) ? "-" : duration(report.age()) + " ago" + (report.stale() ? " (stale)" : ""));
 	}
 
-	private static String version(ClusterSnapshot.Release release) {
-		return (release != null && release.version() != null) ? release.version() : "-";
+	/**
+	 * How each release is named in the table: its version, and the start of its content's hash
+	 * too when another release in the snapshot has the same version (two builds with one
+	 * {@code Implementation-Version}).
+	 */
+	static Function<ClusterSnapshot.Release, String> versions(ClusterSnapshot snapshot) {
+		ClusterSnapshot.Primary primary = snapshot.primary();
+		List<ClusterSnapshot.Release> releases = new ArrayList<>();
+		releases.add(primary.release());
+		releases.add(primary.previousRelease());
+		releases.add((primary.deploy() != null) ? primary.deploy().release() : null);
+		snapshot.workers().values().forEach((worker) -> releases.add(worker.release()));
+		Map<String, Set<String>> hashes = new HashMap<>();
+		for (ClusterSnapshot.Release release : releases) {
+			if (release != null && release.version() != null && release.sha256() != null) {
+				hashes.computeIfAbsent(release.version(), (key) -> new HashSet<>()).add(release.sha256());
+			}
+		}
+		return (release) -> {
+			if (release == null || release.version() == null) {
+				return "-";
+			}
+			boolean ambiguous = release.sha256() != null && hashes.getOrDefault(release.version(), Set.of()).size() > 1;
+			return ambiguous ? release.version() + " (sha " + release.sha256().substring(0, 8) + ")" : release.version();
+		};
 	}
 
 	static String table(List<List<String>> rows) {

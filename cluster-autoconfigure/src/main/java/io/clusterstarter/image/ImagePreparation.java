@@ -7,6 +7,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
+import io.clusterstarter.resources.OomKills;
+
 /**
  * The two steps that make a worker image, each a child process of the primary whose output goes
  * to the image's {@code training.log}: Spring Boot's own extraction of an executable jar
@@ -80,6 +82,7 @@ final class ImagePreparation {
 					throw new ImageException(what + " was cancelled: the cluster is stopping");
 				}
 				process = builder.start();
+				OomKills.preferAsVictim(process.pid());
 				this.running = process;
 			}
 		}

@@ -15,10 +15,12 @@ import io.clusterstarter.ClusterPrimaryComponent;
 import io.clusterstarter.autoconfigure.ClusterConfigurationException;
 import io.clusterstarter.autoconfigure.ClusterProperties;
 import io.clusterstarter.autoconfigure.UnknownClusterProperties;
+import io.clusterstarter.control.ClusterCommandLine;
 import io.clusterstarter.control.ControlProgress;
 import io.clusterstarter.control.ControlServer;
 import io.clusterstarter.deploy.DeployRefusedException;
 import io.clusterstarter.resources.MemoryLimit;
+import io.clusterstarter.resources.OomKills;
 import io.clusterstarter.resources.WorkerShares;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -119,6 +121,7 @@ public final class PrimaryRunner {
 					this.properties.isShareMemory(), this.properties.isShareProcessors(), launch.environment(),
 					JvmOptions.commandLineOptions(launch.inputArguments(), launch.environment()));
 			logSizes(shares, workers);
+			OomKills.protectThisProcess();
 			PrimaryOptions options = new PrimaryOptions(workers, port, managementPort,
 					this.environment.getProperty("logging.file.name"), shares, cpuAffinity(),
 					Instant.ofEpochMilli(ManagementFactory.getRuntimeMXBean().getStartTime()),
@@ -217,7 +220,7 @@ public final class PrimaryRunner {
 		this.cluster = cluster;
 		Thread safetyNet = new Thread(cluster::killAll, "cluster-primary-exit");
 		Runtime.getRuntime().addShutdownHook(safetyNet);
-		SignalHandlers.install(this::onSignal, this::onHangup);
+		SignalHandlers.install(this::onSignal, this::onHangup, commandLine(launch));
 		logger.info("Starting cluster primary (pid " + ProcessHandle.current().pid() + ") for "
 				+ describeApplication() + ": forking " + options.workers() + " worker"
 				+ ((options.workers() != 1) ? "s" : "") + ((options.port() != null) ? " on port " + options.port() : ""));
@@ -310,6 +313,12 @@ public final class PrimaryRunner {
 		catch (IllegalStateException | DeployRefusedException ex) {
 			logger.warn("Ignored SIGHUP: " + ex.getMessage());
 		}
+	}
+
+	/** How the cluster's command line is run for this launch, for messages. */
+	private static String commandLine(JvmLaunch launch) {
+		return launch.isJar() ? "java -Djarmode=cluster -jar " + launch.absolute(launch.classPath())
+				: "java -cp <class path> " + ClusterCommandLine.class.getName();
 	}
 
 	private String describeApplication() {

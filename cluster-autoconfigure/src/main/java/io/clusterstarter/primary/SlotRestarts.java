@@ -83,8 +83,9 @@ final class SlotRestarts {
 					? "; " + outOfMemory + ": lower cluster.workers or each worker's heap (cluster.exec-argv), or give "
 							+ "the cluster more memory, then restart the cluster."
 					: ". Fix the cause (see the worker's output above), then restart the cluster.";
-			logger.error("Slot " + slot + " failed: its workers exited unexpectedly " + this.restart.getMaxFailures()
-					+ " times within " + this.restart.getFailureWindow().toSeconds() + " s"
+			int times = this.restart.getMaxFailures();
+			logger.error("Slot " + slot + " failed: its workers exited unexpectedly " + times
+					+ ((times != 1) ? " times" : " time") + " within " + this.restart.getFailureWindow().toSeconds() + " s"
 					+ ((oomKills > 0) ? ", " + oomKills + " of them killed by the kernel's OOM killer" : "") + " (last "
 					+ worker + " " + how + "); it is not restarted again" + action);
 			return -1;

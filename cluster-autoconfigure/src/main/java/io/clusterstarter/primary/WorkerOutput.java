@@ -102,9 +102,10 @@ final class WorkerOutput {
 	}
 
 	/**
-	 * Return the last lines, oldest first.
+	 * Return the last lines of a worker, or the last lines of each worker, in the order they
+	 * came: {@code logs -n 100} shows every worker's last 100, whichever wrote more lately.
 	 * @param worker the worker's id, or {@code null} for every worker's
-	 * @param count how many lines at most
+	 * @param count how many lines at most of each worker
 	 * @return the lines
 	 */
 	List<Line> recent(Integer worker, int count) {
@@ -120,7 +121,7 @@ final class WorkerOutput {
 			}
 		}
 		found.sort(Comparator.comparingLong(Line::sequence));
-		return found.subList(Math.max(0, found.size() - count), found.size());
+		return found;
 	}
 
 	/**

@@ -18,6 +18,7 @@ import io.clusterstarter.image.ImageSource;
 import io.clusterstarter.image.ReleaseStore;
 import io.clusterstarter.image.WorkerImages;
 import io.clusterstarter.ipc.IpcServer;
+import io.clusterstarter.resources.OomKills;
 import io.clusterstarter.resources.WorkerSizing;
 import io.clusterstarter.worker.WorkerEnvironment;
 import org.apache.commons.logging.Log;
@@ -219,6 +220,7 @@ final class WorkerProcesses {
 			builder.redirectOutput(Redirect.DISCARD).redirectError(Redirect.DISCARD);
 		}
 		Process process = builder.start();
+		OomKills.preferAsVictim(process.pid());
 		if (!current.isSilent()) {
 			OutputRelay.start(process.getInputStream(), System.out, this.cluster.output(), id, false);
 			OutputRelay.start(process.getErrorStream(), System.err, this.cluster.output(), id, true);

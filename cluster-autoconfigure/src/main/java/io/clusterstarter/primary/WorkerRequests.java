@@ -18,7 +18,7 @@ import tools.jackson.databind.JsonNode;
 /**
  * Answers what workers ask of the primary on behalf of the cluster endpoint, health, info and
  * the cluster-wide scrape: the cluster's status, the actions (rolling restart, scale, deploy, and restart,
- * disconnect or kill of one worker), and the merged Prometheus scrape. Every refusal goes back as
+ * disconnect or kill of one worker), and the merged Prometheus scrape; and takes their notices. Every refusal goes back as
  * an error answer with its reason, never as a dropped request. Used on the cluster's event loop.
  *
  * @author cluster-spring-boot-starter
@@ -34,6 +34,8 @@ final class WorkerRequests {
 	private final MessageCodec codec;
 
 	private final ClusterCounters counters;
+
+	private final WorkerNotices notices = new WorkerNotices();
 
 	/** The primary's meters in Prometheus text format, created at the first scrape. */
 	private Supplier<String> primaryMeters;
@@ -76,6 +78,12 @@ final class WorkerRequests {
 		}
 		else if ("worker".equals(request.operation())) {
 			connection.send(actOnWorker(request));
+		}
+		else if ("notice".equals(request.operation())) {
+			JsonNode notice = (request.argument() != null) ? request.argument() : this.codec.toTree(Map.of());
+			this.notices.received(worker, notice.path("key").asString(""), notice.path("text").asString(""),
+					notice.path("severalWorkersOnly").asBoolean(false), this.cluster.configuredWorkers());
+			connection.send(new IpcMessage.Response(request.seq(), null, null));
 		}
 		else if ("scrape".equals(request.operation())) {
 			scrape(request).thenAccept((text) -> {

@@ -24,6 +24,13 @@ public final class OomKills {
 
 	private static final Log logger = LogFactory.getLog(OomKills.class);
 
+	/**
+	 * The {@code oom_score_adj} each worker gets: when the memory runs out, the kernel's OOM
+	 * killer ends a worker, which the primary replaces and reports, rather than the primary,
+	 * whose end would take every worker with it, unexplained.
+	 */
+	static final int WORKER_SCORE_ADJUSTMENT = 500;
+
 	private final Path counter;
 
 	private long accounted;
@@ -44,6 +51,39 @@ public final class OomKills {
 			logger.debug("No out-of-memory kill counter is readable: an OOM kill is reported as a SIGKILL");
 		}
 		return new OomKills(counter);
+	}
+
+	/**
+	 * Keep the kernel's OOM killer off the primary where this process may ({@code root} with
+	 * {@code CAP_SYS_RESOURCE}): its end would take every worker with it, unexplained, and it
+	 * uses little memory of its own. Without it, the kernel may kill the primary right after a
+	 * worker, while the worker's memory is still being freed. Elsewhere nothing changes, and the
+	 * workers' raised score still puts them first.
+	 */
+	public static void protectThisProcess() {
+		try {
+			Files.writeString(Path.of("/proc/self/oom_score_adj"), "-1000");
+		}
+		catch (IOException | RuntimeException ex) {
+			logger.debug("The primary's OOM score stays as it is (not permitted to lower it)", ex);
+		}
+	}
+
+	/**
+	 * Make a worker (or a training run) the OOM killer's choice before the primary, by raising
+	 * its {@code oom_score_adj}, which any process may do for its own user's children; a value
+	 * inherited from the primary's protection is replaced.
+	 * @param pid the child's pid
+	 */
+	public static void preferAsVictim(long pid) {
+		try {
+			Files.writeString(Path.of("/proc", String.valueOf(pid), "oom_score_adj"),
+					String.valueOf(WORKER_SCORE_ADJUSTMENT));
+		}
+		catch (IOException | RuntimeException ex) {
+			// Not Linux, or gone already: the kernel picks by size alone
+			logger.debug("Could not raise the OOM score of process " + pid, ex);
+		}
 	}
 
 	/**

@@ -121,7 +121,7 @@ public final class WorkerShares {
 			long share = (long) (this.memory.bytes() * HEAPS_PERCENTAGE / 100 / count);
 			if (share < limit.bytes()) {
 				String option = HeapOptions.isMaxPercentage(limit.option().value())
-						? "-XX:MaxRAMPercentage=" + percentageOf(share) : "-Xmx" + (share >> 20) + "m";
+						? "-XX:MaxRAMPercentage=" + percentageOf(share) : "-Xmx" + Math.max(1, share >> 20) + "m";
 				heap = new WorkerSizing.Setting(option, OptionSource.CLUSTER, limit.option().toString());
 				maxHeap = HeapOptions.isMaxPercentage(option) ? (long) (this.memory.bytes() * HeapOptions.number(option) / 100)
 						: HeapOptions.sizeOf(option);

@@ -168,8 +168,9 @@ public final class WorkerRuntime implements CurrentWorker {
 		this.requests.failAll("Primary is gone");
 		if (this.leaving.compareAndSet(false, true)) {
 			logger.warn("Worker " + this.id + " lost its primary; shutting down");
-			exit(1, ORPHAN_GRACE);
+			// First: a worker whose graceful shutdown is quick would exit before it had removed it
 			removeIpcDirectory();
+			exit(1, ORPHAN_GRACE);
 		}
 	}
 
@@ -417,6 +418,20 @@ public final class WorkerRuntime implements CurrentWorker {
 			// Forget a request that timed out; a late answer then finds nobody waiting
 			future.cancel(false);
 		}
+	}
+
+	/**
+	 * Tell the primary about something every worker keeps of its own that splits the
+	 * application's state between the workers. The primary logs each notice once for the
+	 * cluster's life, however many workers send it; nothing waits for its answer.
+	 * @param key what the notice is about, the same in every worker
+	 * @param text the warning
+	 * @param severalWorkersOnly whether it matters only while the cluster keeps more than one
+	 * worker
+	 */
+	public void notice(String key, String text, boolean severalWorkersOnly) {
+		this.requests.send(this.connection, "notice",
+				this.codec.toTree(Map.of("key", key, "text", text, "severalWorkersOnly", severalWorkersOnly)));
 	}
 
 	/**

@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -23,7 +24,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import org.springframework.util.FileSystemUtils;
+
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static org.assertj.core.api.Assertions.assertThatIOException;
 
 /**
@@ -83,6 +87,25 @@ class ControlServerTests {
 			assertThat(files).isEmpty();
 		}
 		assertThat(this.temp.resolve("shop.pid")).doesNotExist();
+	}
+
+	@Test
+	void socketRemovedFromUnderTheRunningPrimaryIsMadeAgain() throws IOException {
+		FileSystemUtils.deleteRecursively(this.directory.path());
+		await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100))
+			.untilAsserted(() -> assertThat(this.directory.socket("shop-8080")).exists());
+		await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100))
+			.untilAsserted(() -> assertThat(this.directory.running()).singleElement()
+				.satisfies((entry) -> assertThat(entry.startClass()).isEqualTo("com.example.Shop")));
+		assertThat(Files.getPosixFilePermissions(this.directory.path()))
+			.isEqualTo(PosixFilePermissions.fromString("rwx------"));
+		Output output = new Output();
+		assertThat(output.commandLine().run(List.of("--dir", this.directory.path().toString(), "status"))).isZero();
+		assertThat(output.out()).startsWith("all good");
+		// Only the description gone: written again, the socket kept
+		Files.delete(this.directory.description("shop-8080"));
+		await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100))
+			.untilAsserted(() -> assertThat(this.directory.running()).hasSize(1));
 	}
 
 	@Test

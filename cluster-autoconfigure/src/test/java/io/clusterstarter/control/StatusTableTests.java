@@ -38,6 +38,25 @@ class StatusTableTests {
 	}
 
 	@Test
+	void twoBuildsWithOneVersionAreToldApartByTheirHash() {
+		ClusterSnapshot.Release first = new ClusterSnapshot.Release("1.4.2", "app.jar", "9f2c41d07be35a11aa", null);
+		ClusterSnapshot.Release rebuilt = new ClusterSnapshot.Release("1.4.2", "app.jar", "03bd77e1c2aa9f00bb", null);
+		Map<String, ClusterSnapshot.WorkerInfo> workers = new LinkedHashMap<>();
+		workers.put("3", new ClusterSnapshot.WorkerInfo(3, 0, 4101, "listening", true, true, "2026-12-01T09:55:00Z",
+				"PT5M2S", false, null, null, null, first, 0, null, null));
+		workers.put("4", new ClusterSnapshot.WorkerInfo(4, 1, 4102, "listening", true, false, "2026-12-01T09:55:00Z",
+				"PT5M2S", false, null, null, null, rebuilt, 0, null, null));
+		ClusterSnapshot snapshot = new ClusterSnapshot(new ClusterSnapshot.Primary(4100, "2026-12-01T09:00:00Z",
+				"PT1H2M", 8080, "reuseport", null, new ClusterSnapshot.Counters(4, 2, 2, 0, 0), List.of(), null, null,
+				rebuilt, first, null, null), workers);
+		String table = StatusTable.render("shop-8080", snapshot);
+		assertThat(table).contains("release 1.4.2 (sha 03bd77e1)", "1.4.2 (sha 9f2c41d0)");
+		// One build per version: the version alone
+		assertThat(StatusTable.versions(snapshot).apply(new ClusterSnapshot.Release("2.0.0", "b.jar", "aa", null)))
+			.isEqualTo("2.0.0");
+	}
+
+	@Test
 	void durationsAndSizesReadAsAPersonWritesThem() {
 		assertThat(StatusTable.duration("PT0.42S")).isEqualTo("0.4s");
 		assertThat(StatusTable.duration("PT42S")).isEqualTo("42s");

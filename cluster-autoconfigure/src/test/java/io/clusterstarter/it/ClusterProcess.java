@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -39,7 +40,10 @@ public final class ClusterProcess implements AutoCloseable {
 
 	static final JsonMapper json = JsonMapper.builder().build();
 
-	/** The embedded server an application runs on; the others are taken off its class path. */
+	/**
+	 * The embedded server an application runs on; the others are taken off its class path, and
+	 * so are JDBC (with H2) and Spring Security, which only the applications made for them get.
+	 */
 	public enum Server {
 
 		TOMCAT(List.of("/org/eclipse/jetty/", "/spring-boot-jetty/", "/spring-boot-starter-jetty",
@@ -57,12 +61,26 @@ public final class ClusterProcess implements AutoCloseable {
 				Stream.of("/spring-boot-actuator", "/spring-boot-starter-actuator", "/spring-boot-health/",
 						"/spring-boot-micrometer-", "/micrometer-core/", "/micrometer-registry-prometheus/",
 						"/io/prometheus/"))
-			.toList());
+			.toList()),
+
+		/** Tomcat with JDBC and an in-memory H2 database, as Spring Boot configures it by default. */
+		TOMCAT_WITH_DATABASE(TOMCAT.excluded, Extras.DATABASE),
+
+		/** Tomcat with Spring Security. */
+		TOMCAT_SECURED(TOMCAT.excluded, Extras.SECURITY);
 
 		private final List<String> excluded;
 
 		Server(List<String> excluded) {
-			this.excluded = excluded;
+			this(excluded, List.of());
+		}
+
+		Server(List<String> excluded, List<String> included) {
+			List<String> all = new ArrayList<>(excluded);
+			all.addAll(Extras.DATABASE);
+			all.addAll(Extras.SECURITY);
+			all.removeAll(included);
+			this.excluded = List.copyOf(all);
 		}
 
 		String classPath() {
@@ -70,6 +88,17 @@ public final class ClusterProcess implements AutoCloseable {
 				.filter((entry) -> this.excluded.stream().noneMatch((fragment) -> entry.replace('\\', '/').contains(fragment)))
 				.collect(Collectors.joining(File.pathSeparator));
 		}
+
+	}
+
+	/** What only some test applications get on their class path. */
+	private static final class Extras {
+
+		static final List<String> DATABASE = List.of("/spring-boot-jdbc/", "/spring-boot-starter-jdbc/",
+				"/org/springframework/spring-jdbc/", "/com/zaxxer/", "/com/h2database/");
+
+		static final List<String> SECURITY = List.of("/org/springframework/security/", "/spring-boot-security/",
+				"/spring-boot-starter-security/");
 
 	}
 
@@ -216,17 +245,23 @@ public final class ClusterProcess implements AutoCloseable {
 
 	/** Ids of the workers the primary reports as listening, keyed by id, valued by pid. */
 	public Map<Integer, Long> listeningWorkers() {
-		Map<Integer, Long> result = new LinkedHashMap<>();
 		try {
-			JsonNode workers = cluster().get("workers");
-			for (JsonNode worker : workers) {
-				if ("listening".equals(worker.get("state").asString())) {
-					result.put(worker.get("id").asInt(), worker.get("pid").asLong());
-				}
-			}
+			return listeningWorkersAs(null);
 		}
 		catch (RuntimeException ex) {
-			// Not up yet
+			return new LinkedHashMap<>(); // Not up yet
+		}
+	}
+
+	/** The same, asked with credentials, of a secured application. */
+	public Map<Integer, Long> listeningWorkersAs(String authorization) {
+		Map<Integer, Long> result = new LinkedHashMap<>();
+		JsonNode workers = json.readTree(request(this.port, "GET", "/actuator/cluster", null, authorization,
+				Duration.ofSeconds(30)).body()).get("workers");
+		for (JsonNode worker : workers) {
+			if ("listening".equals(worker.get("state").asString())) {
+				result.put(worker.get("id").asInt(), worker.get("pid").asLong());
+			}
 		}
 		return result;
 	}
@@ -331,17 +366,42 @@ public final class ClusterProcess implements AutoCloseable {
 	 * when no answer arrives within the timeout.
 	 */
 	public static Response get(int port, String path, Duration timeout) {
-		return send(port, "GET " + path + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n", path,
-				timeout);
+		return request(port, "GET", path, null, null, timeout);
 	}
 
 	/** A plain HTTP/1.1 POST of a JSON body on a new connection. */
 	public static Response post(int port, String path, String json) {
-		byte[] body = json.getBytes(StandardCharsets.UTF_8);
-		return send(port,
-				"POST " + path + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n"
-						+ "Content-Type: application/json\r\nContent-Length: " + body.length + "\r\n\r\n" + json,
-				path, Duration.ofSeconds(30));
+		return request(port, "POST", path, json, null, Duration.ofSeconds(30));
+	}
+
+	/**
+	 * A plain HTTP/1.1 request on a new connection, with {@code Connection: close}.
+	 * @param port the port
+	 * @param method the method
+	 * @param path the path
+	 * @param json a JSON body, or {@code null}
+	 * @param authorization the {@code Authorization} header, or {@code null}
+	 * @param timeout how long to wait for the answer
+	 * @return the answer
+	 */
+	public static Response request(int port, String method, String path, String json, String authorization,
+			Duration timeout) {
+		StringBuilder request = new StringBuilder(method + " " + path + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n");
+		if (authorization != null) {
+			request.append("Authorization: ").append(authorization).append("\r\n");
+		}
+		if (json != null) {
+			request.append("Content-Type: application/json\r\nContent-Length: ")
+				.append(json.getBytes(StandardCharsets.UTF_8).length)
+				.append("\r\n");
+		}
+		request.append("\r\n").append((json != null) ? json : "");
+		return send(port, request.toString(), path, timeout);
+	}
+
+	/** The {@code Authorization} header of HTTP Basic for a user. */
+	public static String basic(String user, String password) {
+		return "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
 	}
 
 	private static Response send(int port, String request, String path, Duration timeout) {

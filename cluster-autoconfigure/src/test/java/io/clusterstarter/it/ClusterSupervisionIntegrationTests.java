@@ -53,29 +53,29 @@ class ClusterSupervisionIntegrationTests {
 
 	/**
 	 * Only the hanging worker runs: a healthy one could itself take longer than a start-up
-	 * timeout short enough for a test on a loaded machine.
+	 * timeout short enough for a test on a loaded machine. One hang is enough: its slot is then
+	 * given up, which shows the exit was counted as a failure; the heartbeat test shows a
+	 * replacement.
 	 */
 	@Test
-	void workerThatDoesNotStartInTimeIsDumpedKilledAndReplaced() throws Exception {
+	void workerThatDoesNotStartInTimeIsDumpedAndKilled() throws Exception {
 		ClusterEvents events = ClusterEvents.create();
 		try (events;
 				ClusterProcess cluster = ClusterProcess.start("slow-boot", Server.TOMCAT, ServletTestApplication.class,
 						List.of(),
 						List.of("--cluster.workers=1", events.argument(), "--cluster-test.hang-in-slot=0",
-								"--cluster.startup-timeout=20s", "--cluster.restart.initial-backoff=100ms",
-								"--cluster.restart.max-failures=2"),
+								"--cluster.startup-timeout=20s", "--cluster.restart.max-failures=1"),
 						ClusterProcess.freePort())) {
-			await().atMost(Duration.ofSeconds(180))
+			await().atMost(Duration.ofSeconds(120))
 				.untilAsserted(() -> assertThat(cluster.log()).contains("Slot 0 failed"));
 			String log = cluster.log();
 			assertThat(log).contains("worker 1 (pid ", ") did not listen within 20 s of its fork; writing a thread dump")
-				.contains("worker 2 (pid ", ") did not listen within 20 s of its fork; writing a thread dump");
+				.contains("Slot 0 failed: its workers exited unexpectedly 1 time within 300 s");
 			// The dump went to the worker's output: it shows where the worker was stuck
 			assertThat(log).contains("[worker 1] Full thread dump").containsPattern("\\[worker 1\\].*BootSabotage");
-			assertThat(events.lines()).contains(
-					"exit 1 code=137 signal=SIGKILL planned=false killed=did not listen within 20 s of its fork",
-					"exit 2 code=137 signal=SIGKILL planned=false killed=did not listen within 20 s of its fork");
-			assertThat(events.brief()).doesNotContain("fork 3");
+			assertThat(events.lines())
+				.contains("exit 1 code=137 signal=SIGKILL planned=false killed=did not listen within 20 s of its fork");
+			assertThat(events.brief()).doesNotContain("fork 2");
 			assertThat(cluster.stop(Duration.ofSeconds(45))).isZero();
 		}
 	}

@@ -21,7 +21,8 @@ class WorkerOutputTests {
 		assertThat(this.output.recent(1, 10)).extracting(WorkerOutput.Line::text).containsExactly("a2", "a3", "a4");
 		assertThat(this.output.recent(null, 10)).extracting(WorkerOutput.Line::text)
 			.containsExactly("b1", "a2", "a3", "a4");
-		assertThat(this.output.recent(null, 2)).extracting(WorkerOutput.Line::text).containsExactly("a3", "a4");
+		// The last lines of each worker, not the last lines overall
+		assertThat(this.output.recent(null, 2)).extracting(WorkerOutput.Line::text).containsExactly("b1", "a3", "a4");
 		assertThat(this.output.recent(2, 10)).singleElement().satisfies((line) -> assertThat(line.error()).isTrue());
 	}
 

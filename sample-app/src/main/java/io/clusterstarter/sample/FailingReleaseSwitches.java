@@ -2,6 +2,8 @@ package io.clusterstarter.sample;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.ApplicationRunner;
@@ -11,6 +13,7 @@ import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.util.unit.DataSize;
 
 /**
  * Ways for a release of the sample to be bad, to show (and test) a deploy that is rolled back:
@@ -19,12 +22,19 @@ import org.springframework.context.annotation.Configuration;
  * that the release starts but its readiness group never passes. A bad release sets one in its own
  * {@code application.properties}. {@code sample.fail-at-startup-if-present=FILE} makes a worker
  * fail as it starts while the file exists, so that a rolling restart of a good release can be
- * made to abort.
+ * made to abort. {@code sample.hold-memory=600MB} makes a worker fill that much of its heap once
+ * it has started and keep it, as a release with a leak does, so that the kernel's OOM killer
+ * can be shown ending workers that do not fit their container.
  *
  * @author cluster-spring-boot-starter
  */
 @Configuration(proxyBeanMethods = false)
 class FailingReleaseSwitches {
+
+	private static final int CHUNK = 1 << 20;
+
+	/** What {@code sample.hold-memory} holds on to. */
+	private static final List<byte[]> HELD = new ArrayList<>();
 
 	@Bean
 	@ConditionalOnBooleanProperty("sample.fail-at-startup")
@@ -40,6 +50,21 @@ class FailingReleaseSwitches {
 		return (args) -> {
 			if (Files.exists(marker)) {
 				throw new IllegalStateException("This worker fails at start-up: " + marker + " exists");
+			}
+		};
+	}
+
+	@Bean
+	@ConditionalOnProperty("sample.hold-memory")
+	ApplicationRunner holdMemory(@Value("${sample.hold-memory}") DataSize size) {
+		return (args) -> {
+			for (long held = 0; held < size.toBytes(); held += CHUNK) {
+				byte[] chunk = new byte[CHUNK];
+				// Touched, so that the pages are really the worker's
+				for (int i = 0; i < CHUNK; i += 4096) {
+					chunk[i] = 1;
+				}
+				HELD.add(chunk);
 			}
 		};
 	}

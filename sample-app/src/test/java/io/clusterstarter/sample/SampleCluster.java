@@ -116,7 +116,7 @@ final class SampleCluster implements AutoCloseable {
 	/** Wait until the log shows a line matching the pattern. */
 	void awaitLog(String regex, Duration timeout) {
 		await().atMost(timeout).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
-			assertThat(this.process.isAlive()).as("primary alive").isTrue();
+			assertThat(this.process.isAlive()).as("primary alive; log:%n%s", log()).isTrue();
 			assertThat(log()).containsPattern(regex);
 		});
 	}
@@ -128,6 +128,16 @@ final class SampleCluster implements AutoCloseable {
 	/** The version the sample answers {@code GET /} with. */
 	String versionAnswered() throws IOException {
 		return json.readTree(SampleHttp.get(this.port, "/")).get("version").asString();
+	}
+
+	/** The worker in a slot in the primary's view, or {@code null}. */
+	static JsonNode workerInSlot(JsonNode cluster, int slot) {
+		for (JsonNode worker : cluster.get("workers")) {
+			if (worker.get("slot").asInt() == slot) {
+				return worker;
+			}
+		}
+		return null;
 	}
 
 	SampleHttp.Response act(String body) throws IOException {

@@ -83,6 +83,9 @@ class SampleContainerIT {
 					long pid = TestContainer.hostPid(cluster.process().toHandle(), worker.get("pid").asLong());
 					assertThat(environment(pid).get("JAVA_TOOL_OPTIONS")).contains("-Xmx512m", "-XX:ActiveProcessorCount=1")
 						.doesNotContain("1428M");
+					// The OOM killer's choice before the primary
+					assertThat(Files.readString(Path.of("/proc", String.valueOf(pid), "oom_score_adj")).trim())
+						.isEqualTo("500");
 				}
 				await().atMost(SampleCluster.BOOT).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
 					for (JsonNode worker : cluster.cluster().get("workers")) {
@@ -95,12 +98,12 @@ class SampleContainerIT {
 					.until(() -> cluster.cluster().get("primary").get("image"),
 							(state) -> !state.get("state").asString().equals("preparing"));
 				assertThat(image.get("state").asString()).as(cluster.log()).isEqualTo("ready");
-				JsonNode slotZero = workerInSlot(cluster.cluster(), 0);
+				JsonNode slotZero = SampleCluster.workerInSlot(cluster.cluster(), 0);
 				ProcessHandle.of(TestContainer.hostPid(cluster.process().toHandle(), slotZero.get("pid").asLong()))
 					.ifPresent(ProcessHandle::destroyForcibly);
 				JsonNode replacement = await().atMost(SampleCluster.BOOT).pollInterval(Duration.ofMillis(500))
 					.ignoreExceptions()
-					.until(() -> workerInSlot(cluster.cluster(), 0), (worker) -> worker.get("id").asInt() == 3
+					.until(() -> SampleCluster.workerInSlot(cluster.cluster(), 0), (worker) -> worker.get("id").asInt() == 3
 							&& worker.get("state").asString().equals("listening") && worker.has("fromImage"));
 				assertThat(replacement.get("fromImage").asBoolean()).as(cluster.log()).isTrue();
 				// A kill -9 is not an OOM kill
@@ -121,24 +124,23 @@ class SampleContainerIT {
 
 	@Test
 	void workersKilledForMemoryAreToldApartFromAKillDashNineAndTheirSlotSaysWhatToDo() throws Exception {
-		try (TestContainer container = TestContainer.withMemoryLimit(400 * MIB)) {
-			// Each worker touches all of a heap that cannot fit the container as it starts
+		try (TestContainer container = TestContainer.withMemoryLimit(500 * MIB)) {
+			// Each worker fills more of its heap than the container holds, once it has started
 			SampleCluster cluster = SampleCluster.start(this.temp, container.prefix(false), Map.of(),
-					List.of("-jar", JAR.toString()), JAR, "oom", "--cluster.workers=1",
-					"--cluster.exec-argv=-Xms600m,-Xmx600m,-XX:+AlwaysPreTouch", "--cluster.restart.max-failures=2",
-					"--cluster.image.enabled=false");
+					List.of("-jar", JAR.toString()), JAR, "oom", "--cluster.workers=1", "--cluster.exec-argv=-Xmx600m",
+					"--sample.hold-memory=500MB", "--cluster.restart.max-failures=2", "--cluster.image.enabled=false");
 			try (cluster) {
 				cluster.awaitLog("Slot 0 failed", SampleCluster.BOOT);
 				String log = cluster.log();
-				assertThat(log).contains("The workers need about 928 MiB, more than the 400 MiB memory limit of this "
+				assertThat(log).contains("The workers need about 928 MiB, more than the 500 MiB memory limit of this "
 						+ "container: 1 worker × (600 MiB of heap (-Xmx600m from cluster.exec-argv) + about 200 MiB beside "
 						+ "the heap) + about 128 MiB for the primary.")
 					.containsPattern("worker 1 \\(pid \\d+\\) was killed by the kernel's OOM killer \\(code 137, SIGKILL\\): "
-							+ "the memory limit is 400 MiB, and each worker may use 600 MiB of heap \\(-Xmx600m from "
+							+ "the memory limit is 500 MiB, and each worker may use 600 MiB of heap \\(-Xmx600m from "
 							+ "cluster.exec-argv\\) and about 200 MiB beside it; replacing it in slot 0 in 100 ms")
 					.containsPattern("Slot 0 failed: its workers exited unexpectedly 2 times within 300 s, 2 of them killed "
 							+ "by the kernel's OOM killer \\(last worker 2 \\(pid \\d+\\) was killed by the kernel's OOM "
-							+ "killer \\(code 137, SIGKILL\\)\\); it is not restarted again; the memory limit is 400 MiB")
+							+ "killer \\(code 137, SIGKILL\\)\\); it is not restarted again; the memory limit is 500 MiB")
 					.containsPattern("Worker 1 \\(pid \\d+\\) exited with code 137 \\(SIGKILL\\), killed: out of memory: "
 							+ "the kernel's OOM killer ended it");
 				SampleCommandLine.Result status = cluster.command("status", "--json");
@@ -180,15 +182,6 @@ class SampleContainerIT {
 			}
 		}
 		return environment;
-	}
-
-	private static JsonNode workerInSlot(JsonNode cluster, int slot) {
-		for (JsonNode worker : cluster.get("workers")) {
-			if (worker.get("slot").asInt() == slot) {
-				return worker;
-			}
-		}
-		return null;
 	}
 
 }

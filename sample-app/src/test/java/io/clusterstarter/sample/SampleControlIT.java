@@ -60,7 +60,10 @@ class SampleControlIT {
 		this.marker = this.temp.resolve("fail-at-startup");
 		Path jar = Files.copy(Path.of(System.getProperty("sample.jar", "target/sample-app.jar")).toAbsolutePath(),
 				this.temp.resolve("app.jar"));
-		this.cluster = SampleCluster.start(this.temp, jar, "cluster", "--cluster.workers=2",
+		// Started as 'nohup java -jar app.jar &' starts it: SIGHUP and SIGINT ignored, which the
+		// JVM keeps, so that the command line is the way to reload it
+		this.cluster = SampleCluster.start(this.temp, List.of("sh", "-c", "trap '' HUP INT; exec \"$@\"", "sh"),
+				Map.of(), List.of("-jar", jar.toString()), jar, "cluster", "--cluster.workers=2",
 				"--cluster.image.enabled=false", "--spring.application.name=shop",
 				"--sample.fail-at-startup-if-present=" + this.marker, "--cluster.startup-timeout=90s");
 		this.name = "shop-" + this.cluster.port();
@@ -114,6 +117,11 @@ class SampleControlIT {
 		SampleCommandLine.Result all = this.cluster.command("logs", "-n", "1000");
 		assertThat(all.exit()).as(all.toString()).isZero();
 		assertThat(all.out()).contains("[worker " + ids.get(0) + "] ", "[worker " + ids.get(1) + "] ");
+		// The last lines of each worker, however much more one of them wrote lately
+		SampleCommandLine.Result lastOfEach = this.cluster.command("logs", "-n", "1");
+		assertThat(lastOfEach.out().lines().count() + lastOfEach.err().lines().count()).isEqualTo(2);
+		assertThat(lastOfEach.out() + lastOfEach.err()).contains("[worker " + ids.get(0) + "] ",
+				"[worker " + ids.get(1) + "] ");
 		SampleCommandLine.Result unknown = this.cluster.command("logs", "999");
 		assertThat(unknown.exit()).isEqualTo(1);
 		assertThat(unknown.err()).contains("no output of worker 999 is kept");
@@ -176,6 +184,10 @@ class SampleControlIT {
 	@Test
 	@Order(5)
 	void reloadWaitsForEveryReplacementAndAnAbortedOneExitsNonZeroWithTheReason() throws Exception {
+		assertThat(this.cluster.log()).contains("SIGHUP is ignored by this process, as the process that started it "
+				+ "ignored it (nohup does), and the JVM keeps it ignored: kill -HUP does not reload the cluster. Reload "
+				+ "with 'java -Djarmode=cluster -jar " + this.temp.resolve("app.jar") + " reload' instead.")
+			.contains("SIGINT is ignored by this process");
 		List<Integer> before = workerIds();
 		SampleCommandLine.Result reload = this.cluster.command("reload", "--json");
 		assertThat(reload.exit()).as(reload.toString()).isZero();
