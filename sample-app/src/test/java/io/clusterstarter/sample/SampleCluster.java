@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -24,6 +25,9 @@ import static org.awaitility.Awaitility.await;
 final class SampleCluster implements AutoCloseable {
 
 	static final JsonMapper json = JsonMapper.builder().build();
+
+	/** The build's own JDK. */
+	static final String JAVA_HOME = System.getProperty("java.home");
 
 	/** A healthy JVM may take 20 s to boot on a busy two-core machine: workers get plenty. */
 	static final Duration BOOT = Duration.ofMinutes(3);
@@ -50,13 +54,14 @@ final class SampleCluster implements AutoCloseable {
 	 * Start {@code java -jar jar} in the directory, with its own temporary and image directories.
 	 */
 	static SampleCluster start(Path directory, Path jar, String name, String... args) throws IOException {
-		return start(directory, List.of(), Map.of(), List.of("-jar", jar.toString()), jar, name, args);
+		return start(directory, List.of(), JAVA_HOME, Map.of(), List.of("-jar", jar.toString()), jar, name, args);
 	}
 
 	/**
 	 * Start the sample in the directory, with its own temporary and image directories.
 	 * @param directory the cluster's directory
 	 * @param prefix what runs {@code java} (a container's cgroup and PID namespace), or empty
+	 * @param jdk the home of the JDK whose {@code java} runs it
 	 * @param environment variables added to this JVM's
 	 * @param launch how {@code java} starts the sample ({@code -jar app.jar}, or
 	 * {@code -cp DIR JarLauncher})
@@ -64,12 +69,12 @@ final class SampleCluster implements AutoCloseable {
 	 * @param name the log's name
 	 * @param args program arguments, after the port and directories
 	 */
-	static SampleCluster start(Path directory, List<String> prefix, Map<String, String> environment,
+	static SampleCluster start(Path directory, List<String> prefix, String jdk, Map<String, String> environment,
 			List<String> launch, Path jar, String name, String... args) throws IOException {
 		int port = SampleHttp.freePort();
 		Path log = directory.resolve(name + ".log");
 		List<String> command = new ArrayList<>(prefix);
-		command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+		command.add(Path.of(jdk, "bin", "java").toString());
 		command.add("-Djava.io.tmpdir=" + Files.createDirectories(directory.resolve("tmp")));
 		command.addAll(launch);
 		command.addAll(List.of("--server.port=" + port, "--cluster.image.directory=" + directory.resolve("images"),
@@ -128,6 +133,18 @@ final class SampleCluster implements AutoCloseable {
 	/** The version the sample answers {@code GET /} with. */
 	String versionAnswered() throws IOException {
 		return json.readTree(SampleHttp.get(this.port, "/")).get("version").asString();
+	}
+
+	/** The environment of a running process, read from {@code /proc} (Linux). */
+	static Map<String, String> environmentOf(long pid) throws IOException {
+		Map<String, String> environment = new LinkedHashMap<>();
+		for (String variable : Files.readString(Path.of("/proc", String.valueOf(pid), "environ")).split("\0")) {
+			int equals = variable.indexOf('=');
+			if (equals > 0) {
+				environment.put(variable.substring(0, equals), variable.substring(equals + 1));
+			}
+		}
+		return environment;
 	}
 
 	/** The worker in a slot in the primary's view, or {@code null}. */

@@ -6,7 +6,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Enumeration;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -16,6 +15,8 @@ import java.util.zip.ZipFile;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 import tools.jackson.databind.JsonNode;
 
 import org.springframework.util.FileSystemUtils;
@@ -56,11 +57,14 @@ class SampleContainerIT {
 		FileSystemUtils.deleteRecursively(this.temp);
 	}
 
-	@Test
-	void buildpackLayoutGivesEachWorkerItsShareStartsReplacementsFromAnImageAndStopsAsPidOne() throws Exception {
+	/** On every JDK the build is given: the image is a CDS archive on one, an AOT cache on another. */
+	@ParameterizedTest(name = "{0}")
+	@MethodSource("io.clusterstarter.sample.SampleWorkerImageIT#jdks")
+	void buildpackLayoutGivesEachWorkerItsShareStartsReplacementsFromAnImageAndStopsAsPidOne(String jdk)
+			throws Exception {
 		Path workspace = unpack(JAR, this.temp.resolve("workspace"));
 		try (TestContainer container = TestContainer.withMemoryLimit(2048 * MIB)) {
-			SampleCluster cluster = SampleCluster.start(this.temp, container.prefix(true),
+			SampleCluster cluster = SampleCluster.start(this.temp, container.prefix(true), jdk,
 					Map.of("JAVA_TOOL_OPTIONS", BUILDPACK_OPTIONS), List.of("-cp", workspace.toString(), JAR_LAUNCHER),
 					JAR, "buildpack", "--cluster.workers=2");
 			try (cluster) {
@@ -81,7 +85,7 @@ class SampleContainerIT {
 					assertThat(sizing.get("processors").get("count").asInt()).isEqualTo(1);
 					// What its JVM really got: its own copy of the variable
 					long pid = TestContainer.hostPid(cluster.process().toHandle(), worker.get("pid").asLong());
-					assertThat(environment(pid).get("JAVA_TOOL_OPTIONS")).contains("-Xmx512m", "-XX:ActiveProcessorCount=1")
+					assertThat(SampleCluster.environmentOf(pid).get("JAVA_TOOL_OPTIONS")).contains("-Xmx512m", "-XX:ActiveProcessorCount=1")
 						.doesNotContain("1428M");
 					// The OOM killer's choice before the primary
 					assertThat(Files.readString(Path.of("/proc", String.valueOf(pid), "oom_score_adj")).trim())
@@ -126,8 +130,8 @@ class SampleContainerIT {
 	void workersKilledForMemoryAreToldApartFromAKillDashNineAndTheirSlotSaysWhatToDo() throws Exception {
 		try (TestContainer container = TestContainer.withMemoryLimit(500 * MIB)) {
 			// Each worker fills more of its heap than the container holds, once it has started
-			SampleCluster cluster = SampleCluster.start(this.temp, container.prefix(false), Map.of(),
-					List.of("-jar", JAR.toString()), JAR, "oom", "--cluster.workers=1", "--cluster.exec-argv=-Xmx600m",
+			SampleCluster cluster = SampleCluster.start(this.temp, container.prefix(false), SampleCluster.JAVA_HOME,
+					Map.of(), List.of("-jar", JAR.toString()), JAR, "oom", "--cluster.workers=1", "--cluster.exec-argv=-Xmx600m",
 					"--sample.hold-memory=500MB", "--cluster.restart.max-failures=2", "--cluster.image.enabled=false");
 			try (cluster) {
 				cluster.awaitLog("Slot 0 failed", SampleCluster.BOOT);
@@ -171,17 +175,6 @@ class SampleContainerIT {
 			}
 		}
 		return directory;
-	}
-
-	private static Map<String, String> environment(long pid) throws IOException {
-		Map<String, String> environment = new LinkedHashMap<>();
-		for (String variable : Files.readString(Path.of("/proc", String.valueOf(pid), "environ")).split("\0")) {
-			int equals = variable.indexOf('=');
-			if (equals > 0) {
-				environment.put(variable.substring(0, equals), variable.substring(equals + 1));
-			}
-		}
-		return environment;
 	}
 
 }

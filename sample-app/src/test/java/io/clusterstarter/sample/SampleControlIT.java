@@ -63,7 +63,7 @@ class SampleControlIT {
 		// Started as 'nohup java -jar app.jar &' starts it: SIGHUP and SIGINT ignored, which the
 		// JVM keeps, so that the command line is the way to reload it
 		this.cluster = SampleCluster.start(this.temp, List.of("sh", "-c", "trap '' HUP INT; exec \"$@\"", "sh"),
-				Map.of(), List.of("-jar", jar.toString()), jar, "cluster", "--cluster.workers=2",
+				SampleCluster.JAVA_HOME, Map.of(), List.of("-jar", jar.toString()), jar, "cluster", "--cluster.workers=2",
 				"--cluster.image.enabled=false", "--spring.application.name=shop",
 				"--sample.fail-at-startup-if-present=" + this.marker, "--cluster.startup-timeout=90s");
 		this.name = "shop-" + this.cluster.port();

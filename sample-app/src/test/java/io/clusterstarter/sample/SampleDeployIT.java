@@ -279,12 +279,11 @@ class SampleDeployIT {
 	}
 
 	private static Path ipcDirectory(long workerPid) throws IOException {
-		for (String variable : Files.readString(Path.of("/proc", String.valueOf(workerPid), "environ")).split("\0")) {
-			if (variable.startsWith("CLUSTERSTARTER_IPC_SOCKET=")) {
-				return Path.of(variable.substring(variable.indexOf('=') + 1)).getParent();
-			}
+		String socket = SampleCluster.environmentOf(workerPid).get("CLUSTERSTARTER_IPC_SOCKET");
+		if (socket == null) {
+			throw new IllegalStateException("Worker " + workerPid + " has no IPC socket in its environment");
 		}
-		throw new IllegalStateException("Worker " + workerPid + " has no IPC socket in its environment");
+		return Path.of(socket).getParent();
 	}
 
 }
