@@ -1,8 +1,8 @@
 package io.clusterstarter.autoconfigure;
 
-import io.clusterstarter.portsharing.JettyPortSharingCustomizer;
-import io.clusterstarter.portsharing.NettyPortSharingCustomizer;
-import io.clusterstarter.portsharing.TomcatPortSharingCustomizer;
+import io.clusterstarter.port.JettyPortSharingCustomizer;
+import io.clusterstarter.port.NettyPortSharingCustomizer;
+import io.clusterstarter.port.TomcatPortSharingCustomizer;
 import org.apache.coyote.http11.Http11NioProtocol;
 import org.eclipse.jetty.server.ServerConnector;
 import reactor.netty.http.server.HttpServer;

@@ -9,6 +9,7 @@ import java.util.Locale;
 import java.util.Map;
 
 import io.clusterstarter.ClusterSettings;
+import io.clusterstarter.command.CpuAffinity;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.util.unit.DataSize;

@@ -12,6 +12,7 @@ import io.clusterstarter.ClusterSnapshot;
 import io.clusterstarter.ProcessMemory;
 import io.clusterstarter.autoconfigure.ClusterProperties;
 import io.clusterstarter.ipc.IpcMessage;
+import io.clusterstarter.observe.ClusterCounters;
 import io.clusterstarter.resources.WorkerShares;
 
 /**

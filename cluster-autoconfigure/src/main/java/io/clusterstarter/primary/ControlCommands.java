@@ -18,6 +18,7 @@ import io.clusterstarter.control.ControlServer;
 import io.clusterstarter.control.ControlSession;
 import io.clusterstarter.control.StatusTable;
 import io.clusterstarter.deploy.DeployRefusedException;
+import io.clusterstarter.observe.WorkerOutput;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 

@@ -8,6 +8,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 import io.clusterstarter.autoconfigure.ClusterProperties;
+import io.clusterstarter.command.JvmLaunch;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 

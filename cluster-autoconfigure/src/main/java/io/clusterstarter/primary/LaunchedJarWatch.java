@@ -1,5 +1,7 @@
 package io.clusterstarter.primary;
 
+import io.clusterstarter.command.JvmLaunch;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

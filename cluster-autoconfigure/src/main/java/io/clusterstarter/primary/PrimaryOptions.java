@@ -2,6 +2,7 @@ package io.clusterstarter.primary;
 
 import java.time.Instant;
 
+import io.clusterstarter.command.CpuAffinity;
 import io.clusterstarter.resources.WorkerShares;
 
 /**

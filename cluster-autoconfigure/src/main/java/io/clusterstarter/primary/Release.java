@@ -1,6 +1,7 @@
 package io.clusterstarter.primary;
 
 import io.clusterstarter.ClusterSnapshot;
+import io.clusterstarter.command.JvmLaunch;
 import io.clusterstarter.deploy.ReleaseArtifact;
 import io.clusterstarter.image.ReleaseStore;
 import io.clusterstarter.image.WorkerImages;

@@ -15,6 +15,7 @@ import java.util.concurrent.CompletableFuture;
 import io.clusterstarter.autoconfigure.ClusterProperties;
 import io.clusterstarter.event.RollingRestartEvent;
 import io.clusterstarter.ipc.IpcMessage;
+import io.clusterstarter.observe.ClusterCounters;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 

@@ -8,7 +8,9 @@ import java.util.concurrent.TimeUnit;
 
 import io.clusterstarter.WorkerState;
 import io.clusterstarter.autoconfigure.ClusterProperties;
+import io.clusterstarter.command.JvmLaunch;
 import io.clusterstarter.event.WorkerExitEvent;
+import io.clusterstarter.observe.ClusterCounters;
 import io.clusterstarter.resources.MemoryLimit;
 import io.clusterstarter.resources.OomKills;
 import io.clusterstarter.resources.WorkerShares;

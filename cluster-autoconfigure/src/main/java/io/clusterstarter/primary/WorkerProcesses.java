@@ -11,6 +11,8 @@ import java.util.Objects;
 
 import io.clusterstarter.ClusterSettings;
 import io.clusterstarter.autoconfigure.ClusterProperties;
+import io.clusterstarter.command.JvmLaunch;
+import io.clusterstarter.command.WorkerCommand;
 import io.clusterstarter.deploy.DeployRefusedException;
 import io.clusterstarter.deploy.ReleaseArtifact;
 import io.clusterstarter.image.ImageLaunch;
@@ -18,6 +20,7 @@ import io.clusterstarter.image.ImageSource;
 import io.clusterstarter.image.ReleaseStore;
 import io.clusterstarter.image.WorkerImages;
 import io.clusterstarter.ipc.IpcServer;
+import io.clusterstarter.observe.OutputRelay;
 import io.clusterstarter.resources.OomKills;
 import io.clusterstarter.resources.WorkerSizing;
 import io.clusterstarter.worker.WorkerEnvironment;

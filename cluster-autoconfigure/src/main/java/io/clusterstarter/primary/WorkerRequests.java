@@ -11,6 +11,8 @@ import io.clusterstarter.deploy.DeployRefusedException;
 import io.clusterstarter.ipc.IpcConnection;
 import io.clusterstarter.ipc.IpcMessage;
 import io.clusterstarter.ipc.MessageCodec;
+import io.clusterstarter.observe.ClusterCounters;
+import io.clusterstarter.observe.PrometheusTextMerger;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import tools.jackson.databind.JsonNode;

@@ -20,7 +20,7 @@ import org.springframework.util.ClassUtils;
  * readiness health group ({@code cluster.readiness.health-group}, as
  * {@code /actuator/health/readiness} shows it) is UP, or, without Actuator's health, once its
  * readiness state accepts traffic. Until then its listeners stay out of the port's group (see
- * {@link io.clusterstarter.portsharing.ListenGate}) and it does not count as serving, so a
+ * {@link io.clusterstarter.port.ListenGate}) and it does not count as serving, so a
  * rolling restart or a deploy does not retire the worker it replaces; one that never gets ready
  * is killed after {@code cluster.startup-timeout}, which rolls a deploy back.
  *

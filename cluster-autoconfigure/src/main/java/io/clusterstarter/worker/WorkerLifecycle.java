@@ -2,7 +2,7 @@ package io.clusterstarter.worker;
 
 import java.io.IOException;
 
-import io.clusterstarter.portsharing.ListenGate;
+import io.clusterstarter.port.ListenGate;
 
 import org.springframework.boot.SpringApplication;
 import org.springframework.context.ConfigurableApplicationContext;

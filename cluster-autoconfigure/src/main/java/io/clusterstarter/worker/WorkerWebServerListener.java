@@ -3,7 +3,7 @@ package io.clusterstarter.worker;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 
-import io.clusterstarter.portsharing.ListenGate;
+import io.clusterstarter.port.ListenGate;
 
 import org.springframework.boot.web.server.context.WebServerInitializedEvent;
 import org.springframework.context.ApplicationListener;

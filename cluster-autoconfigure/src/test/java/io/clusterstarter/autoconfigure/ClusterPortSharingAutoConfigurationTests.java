@@ -1,9 +1,9 @@
 package io.clusterstarter.autoconfigure;
 
-import io.clusterstarter.portsharing.JettyPortSharingCustomizer;
-import io.clusterstarter.portsharing.NettyPortSharingCustomizer;
-import io.clusterstarter.portsharing.ReusePortHttp11NioProtocol;
-import io.clusterstarter.portsharing.TomcatPortSharingCustomizer;
+import io.clusterstarter.port.JettyPortSharingCustomizer;
+import io.clusterstarter.port.NettyPortSharingCustomizer;
+import io.clusterstarter.port.ReusePortHttp11NioProtocol;
+import io.clusterstarter.port.TomcatPortSharingCustomizer;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;

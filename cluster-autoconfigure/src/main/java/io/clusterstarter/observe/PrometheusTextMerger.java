@@ -1,4 +1,4 @@
-package io.clusterstarter.primary;
+package io.clusterstarter.observe;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -13,7 +13,7 @@ import java.util.Set;
  *
  * @author cluster-spring-boot-starter
  */
-final class PrometheusTextMerger {
+public final class PrometheusTextMerger {
 
 	private final Map<String, Family> families = new LinkedHashMap<>();
 
@@ -23,7 +23,7 @@ final class PrometheusTextMerger {
 	 * @param labels the labels that identify the process, already formatted
 	 * ({@code worker_id="1",worker_slot="0"}), or an empty string for none
 	 */
-	void add(String text, String labels) {
+	public void add(String text, String labels) {
 		// Parse the whole scrape before touching the families: a scrape with a malformed line
 		// is refused whole, never half merged
 		Map<String, Family> parsed = new LinkedHashMap<>();
@@ -54,7 +54,7 @@ final class PrometheusTextMerger {
 	 * Return the merged scrape.
 	 * @return the text, ending with a new line
 	 */
-	String merge() {
+	public String merge() {
 		StringBuilder text = new StringBuilder();
 		for (Family family : this.families.values()) {
 			if (family.help != null) {
@@ -81,7 +81,7 @@ final class PrometheusTextMerger {
 	/**
 	 * Add labels to a sample line, after any it has.
 	 */
-	static String withLabels(String sample, String labels) {
+	public static String withLabels(String sample, String labels) {
 		int nameEnd = metricName(sample).length();
 		if (nameEnd < sample.length() && sample.charAt(nameEnd) == '{') {
 			int close = closingBrace(sample, nameEnd);

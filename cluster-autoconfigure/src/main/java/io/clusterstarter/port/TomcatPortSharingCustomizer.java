@@ -1,4 +1,4 @@
-package io.clusterstarter.portsharing;
+package io.clusterstarter.port;
 
 import org.springframework.boot.tomcat.TomcatWebServerFactory;
 import org.springframework.boot.web.server.WebServerFactoryCustomizer;

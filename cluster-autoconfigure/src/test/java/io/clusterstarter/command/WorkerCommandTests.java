@@ -1,4 +1,4 @@
-package io.clusterstarter.primary;
+package io.clusterstarter.command;
 
 import java.io.File;
 import java.io.IOException;
@@ -234,21 +234,6 @@ class WorkerCommandTests {
 		WorkerCommand command = WorkerCommand.create(launch, this.noSettings, 1, NONE, WorkerCommand.Placement.ANYWHERE, null,
 				Map.of("A", "1", "CLUSTERSTARTER_WORKER_ID", "1"), this.directory);
 		assertThat(command.environment()).containsEntry("A", "1").containsEntry("CLUSTERSTARTER_WORKER_ID", "1");
-	}
-
-	@Test
-	void workerLogFileIsNamedAfterTheWorkerIdAndAbsolute() {
-		assertThat(WorkerProcesses.workerLogFile("logs/app.log", 7))
-			.isEqualTo(Path.of("logs/app-worker-7.log").toAbsolutePath().toString());
-		assertThat(WorkerProcesses.workerLogFile("/var/log/app", 3)).isEqualTo("/var/log/app-worker-3");
-	}
-
-	@Test
-	void signalIsInferredFromTheExitCode() {
-		assertThat(WorkerExits.signalName(137)).isEqualTo("SIGKILL");
-		assertThat(WorkerExits.signalName(143)).isEqualTo("SIGTERM");
-		assertThat(WorkerExits.signalName(1)).isNull();
-		assertThat(WorkerExits.signalName(0)).isNull();
 	}
 
 	private List<String> command(JvmLaunch launch, ClusterSettings settings, int id) throws IOException {

@@ -1,4 +1,4 @@
-package io.clusterstarter.primary;
+package io.clusterstarter.command;
 
 import java.io.File;
 import java.lang.management.ManagementFactory;
@@ -118,13 +118,13 @@ public record JvmLaunch(String javaExecutable, List<String> inputArguments, Map<
 	 * @param command the command
 	 * @return whether an executable of that name is found
 	 */
-	static boolean isOnPath(String command) {
+	public static boolean isOnPath(String command) {
 		String path = System.getenv("PATH");
 		return path != null && Arrays.stream(path.split(File.pathSeparator))
 			.anyMatch((directory) -> !directory.isEmpty() && Files.isExecutable(Path.of(directory, command)));
 	}
 
-	static boolean isWindows() {
+	public static boolean isWindows() {
 		return System.getProperty("os.name", "").toLowerCase().startsWith("windows");
 	}
 

@@ -1,4 +1,4 @@
-package io.clusterstarter.primary;
+package io.clusterstarter.port;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;

@@ -1,4 +1,4 @@
-package io.clusterstarter.primary;
+package io.clusterstarter.observe;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -14,7 +14,7 @@ import java.util.Arrays;
  *
  * @author cluster-spring-boot-starter
  */
-final class OutputRelay implements Runnable {
+public final class OutputRelay implements Runnable {
 
 	private static final int MAX_LINE = 64 * 1024;
 
@@ -49,7 +49,7 @@ final class OutputRelay implements Runnable {
 	 * @param workerId the worker id shown on each line
 	 * @param error whether the stream is the worker's standard error
 	 */
-	static void start(InputStream input, PrintStream output, WorkerOutput kept, int workerId, boolean error) {
+	public static void start(InputStream input, PrintStream output, WorkerOutput kept, int workerId, boolean error) {
 		Thread thread = new Thread(new OutputRelay(input, output, kept, workerId, error),
 				"cluster-output-" + workerId + (error ? "-err" : ""));
 		thread.setDaemon(true);

@@ -1,4 +1,4 @@
-package io.clusterstarter.portsharing;
+package io.clusterstarter.port;
 
 import java.io.IOException;
 import java.util.ArrayList;

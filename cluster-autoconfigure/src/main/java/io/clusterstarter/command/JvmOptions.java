@@ -1,4 +1,4 @@
-package io.clusterstarter.primary;
+package io.clusterstarter.command;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -13,7 +13,7 @@ import io.clusterstarter.resources.OptionVariables;
  *
  * @author cluster-spring-boot-starter
  */
-final class JvmOptions {
+public final class JvmOptions {
 
 	/** Options whose value is a list of paths. */
 	private static final List<String> PATH_LIST_OPTIONS = List.of("-Xbootclasspath/a:", "-Xbootclasspath/p:",
@@ -41,7 +41,7 @@ final class JvmOptions {
 	 * @param environment the JVM's environment
 	 * @return the options given on the command line
 	 */
-	static List<String> commandLineOptions(List<String> inputArguments, Map<String, String> environment) {
+	public static List<String> commandLineOptions(List<String> inputArguments, Map<String, String> environment) {
 		List<String> options = new ArrayList<>(inputArguments);
 		removePrefix(options, OptionVariables.tokenize(environment.get("JAVA_TOOL_OPTIONS")));
 		removePrefix(options, OptionVariables.tokenize(environment.get("JDK_JAVA_OPTIONS")));
@@ -75,7 +75,7 @@ final class JvmOptions {
 	 * @param workerId the worker id
 	 * @return the option for that worker
 	 */
-	static String forWorker(String option, int workerId) {
+	public static String forWorker(String option, int workerId) {
 		Matcher jdwp = JDWP.matcher(option);
 		if (jdwp.matches()) {
 			String settings = jdwp.group(2);
@@ -108,7 +108,7 @@ final class JvmOptions {
 	 * @param launch the launch whose working directory relative paths are relative to
 	 * @return the option with an absolute path
 	 */
-	static String withAbsolutePath(String option, JvmLaunch launch) {
+	public static String withAbsolutePath(String option, JvmLaunch launch) {
 		for (String prefix : PATH_LIST_OPTIONS) {
 			if (option.startsWith(prefix) && option.length() > prefix.length()) {
 				return prefix + launch.absolutePaths(option.substring(prefix.length()));
@@ -131,7 +131,7 @@ final class JvmOptions {
 	 * @param workerId the worker id
 	 * @return the value for that worker, unchanged when no option moves
 	 */
-	static String variableForWorker(String value, int workerId) {
+	public static String variableForWorker(String value, int workerId) {
 		List<String> tokens = OptionVariables.tokenize(value);
 		List<String> shifted = tokens.stream().map((option) -> forWorker(option, workerId)).toList();
 		if (shifted.equals(tokens)) {

@@ -1,4 +1,4 @@
-package io.clusterstarter.primary;
+package io.clusterstarter.observe;
 
 import org.junit.jupiter.api.Test;
 

@@ -1,4 +1,4 @@
-package io.clusterstarter.primary;
+package io.clusterstarter.observe;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -25,10 +25,10 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * @author cluster-spring-boot-starter
  */
-final class WorkerOutput {
+public final class WorkerOutput {
 
 	/** Exited workers whose lines are kept, the most recent ones. */
-	static final int EXITED_KEPT = 8;
+	public static final int EXITED_KEPT = 8;
 
 	/** Lines waiting for a follower before it starts losing them. */
 	static final int FOLLOW_QUEUE = 10_000;
@@ -49,7 +49,7 @@ final class WorkerOutput {
 	 * Keep up to this many lines per worker.
 	 * @param linesPerWorker the lines kept for each worker
 	 */
-	WorkerOutput(int linesPerWorker) {
+	public WorkerOutput(int linesPerWorker) {
 		this.linesPerWorker = Math.max(1, linesPerWorker);
 	}
 
@@ -59,7 +59,7 @@ final class WorkerOutput {
 	 * @param error whether it came on standard error
 	 * @param text the line, without its line break
 	 */
-	void add(int worker, boolean error, String text) {
+	public void add(int worker, boolean error, String text) {
 		Line line = new Line(this.sequence.incrementAndGet(), worker, error, text);
 		synchronized (this.lines) {
 			Deque<Line> kept = this.lines.computeIfAbsent(worker, (id) -> new ArrayDeque<>());
@@ -78,7 +78,7 @@ final class WorkerOutput {
 	 * after it.
 	 * @param worker the worker's id
 	 */
-	void exited(int worker) {
+	public void exited(int worker) {
 		synchronized (this.lines) {
 			if (!this.lines.containsKey(worker)) {
 				return;
@@ -95,7 +95,7 @@ final class WorkerOutput {
 	 * @param worker the worker's id
 	 * @return whether its output is known
 	 */
-	boolean knows(int worker) {
+	public boolean knows(int worker) {
 		synchronized (this.lines) {
 			return this.lines.containsKey(worker);
 		}
@@ -108,7 +108,7 @@ final class WorkerOutput {
 	 * @param count how many lines at most of each worker
 	 * @return the lines
 	 */
-	List<Line> recent(Integer worker, int count) {
+	public List<Line> recent(Integer worker, int count) {
 		List<Line> found = new ArrayList<>();
 		synchronized (this.lines) {
 			for (Map.Entry<Integer, Deque<Line>> entry : this.lines.entrySet()) {
@@ -129,7 +129,7 @@ final class WorkerOutput {
 	 * @param worker the worker's id, or {@code null} for every worker's
 	 * @return the follower
 	 */
-	Follower follow(Integer worker) {
+	public Follower follow(Integer worker) {
 		Follower follower = new Follower(worker);
 		this.followers.add(follower);
 		return follower;
@@ -142,13 +142,13 @@ final class WorkerOutput {
 	 * @param error whether it came on standard error
 	 * @param text the line, without its line break
 	 */
-	record Line(long sequence, int worker, boolean error, String text) {
+	public record Line(long sequence, int worker, boolean error, String text) {
 	}
 
 	/**
 	 * New lines for one reader, as they come.
 	 */
-	final class Follower implements AutoCloseable {
+	public final class Follower implements AutoCloseable {
 
 		private final Integer worker;
 
@@ -172,7 +172,7 @@ final class WorkerOutput {
 		 * @return the line, or {@code null} if none came in time
 		 * @throws InterruptedException if interrupted
 		 */
-		Line next(long timeoutMillis) throws InterruptedException {
+		public Line next(long timeoutMillis) throws InterruptedException {
 			return this.queue.poll(timeoutMillis, TimeUnit.MILLISECONDS);
 		}
 
@@ -180,7 +180,7 @@ final class WorkerOutput {
 		 * Return how many lines were lost since the last call, because the queue was full.
 		 * @return the lines lost
 		 */
-		long takeDropped() {
+		public long takeDropped() {
 			return this.dropped.getAndSet(0);
 		}
 

@@ -1,4 +1,4 @@
-package io.clusterstarter.portsharing;
+package io.clusterstarter.port;
 
 import org.eclipse.jetty.server.Connector;
 import org.eclipse.jetty.server.ServerConnector;

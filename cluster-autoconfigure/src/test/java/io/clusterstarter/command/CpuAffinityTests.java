@@ -1,4 +1,4 @@
-package io.clusterstarter.primary;
+package io.clusterstarter.command;
 
 import java.util.List;
 

@@ -1,4 +1,4 @@
-package io.clusterstarter.primary;
+package io.clusterstarter.observe;
 
 import java.time.Duration;
 import java.util.EnumMap;
@@ -13,12 +13,12 @@ import java.util.concurrent.atomic.LongAdder;
  *
  * @author cluster-spring-boot-starter
  */
-final class ClusterCounters {
+public final class ClusterCounters {
 
 	/**
 	 * Why a worker exited.
 	 */
-	enum ExitCause {
+	public enum ExitCause {
 
 		/** It was disconnected (by the primary or itself) and left as asked. */
 		DISCONNECT,
@@ -35,44 +35,44 @@ final class ClusterCounters {
 		/** The kernel's out-of-memory killer killed it. */
 		OOM_KILL;
 
-		String tag() {
+		public String tag() {
 			return name().toLowerCase(Locale.ROOT).replace('_', '-');
 		}
 
 	}
 
-	final LongAdder forks = new LongAdder();
+	public final LongAdder forks = new LongAdder();
 
-	final LongAdder restarts = new LongAdder();
+	public final LongAdder restarts = new LongAdder();
 
-	final LongAdder recycles = new LongAdder();
+	public final LongAdder recycles = new LongAdder();
 
-	final Map<ExitCause, LongAdder> exits = new EnumMap<>(ExitCause.class);
+	public final Map<ExitCause, LongAdder> exits = new EnumMap<>(ExitCause.class);
 
-	final LongAdder startups = new LongAdder();
+	public final LongAdder startups = new LongAdder();
 
-	final LongAdder startupNanos = new LongAdder();
+	public final LongAdder startupNanos = new LongAdder();
 
-	final LongAdder scrapeMisses = new LongAdder();
+	public final LongAdder scrapeMisses = new LongAdder();
 
-	ClusterCounters() {
+	public ClusterCounters() {
 		for (ExitCause cause : ExitCause.values()) {
 			this.exits.put(cause, new LongAdder());
 		}
 	}
 
-	void exited(boolean afterDisconnect, int code, String signal, boolean outOfMemory) {
+	public void exited(boolean afterDisconnect, int code, String signal, boolean outOfMemory) {
 		ExitCause cause = afterDisconnect ? ExitCause.DISCONNECT : outOfMemory ? ExitCause.OOM_KILL
 				: (signal != null) ? ExitCause.SIGNAL : (code == 0) ? ExitCause.CLEAN : ExitCause.ERROR;
 		this.exits.get(cause).increment();
 	}
 
-	void started(Duration startup) {
+	public void started(Duration startup) {
 		this.startups.increment();
 		this.startupNanos.add(startup.toNanos());
 	}
 
-	long totalExits() {
+	public long totalExits() {
 		return this.exits.values().stream().mapToLong(LongAdder::sum).sum();
 	}
 

@@ -1,4 +1,4 @@
-package io.clusterstarter.primary;
+package io.clusterstarter.observe;
 
 import java.lang.management.ManagementFactory;
 
@@ -21,7 +21,7 @@ import org.apache.commons.logging.LogFactory;
  *
  * @author cluster-spring-boot-starter
  */
-final class PrimaryFootprint {
+public final class PrimaryFootprint {
 
 	private static final Log logger = LogFactory.getLog(PrimaryFootprint.class);
 
@@ -31,7 +31,7 @@ final class PrimaryFootprint {
 	/**
 	 * Give back the memory the primary no longer needs.
 	 */
-	static void trim() {
+	public static void trim() {
 		try {
 			HotSpotDiagnosticMXBean hotSpot = ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class);
 			if (hotSpot != null && isDefault(hotSpot, "MinHeapFreeRatio") && isDefault(hotSpot, "MaxHeapFreeRatio")) {
