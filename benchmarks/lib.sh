@@ -35,10 +35,12 @@ kill_server() { [[ -n $server ]] && kill -9 $server $(descendants "$server") 2>/
 trap 'kill_server; rm -rf "$BENCH_TMP"' EXIT
 
 # $1: label (names the log file); $2: port; $3: workers to wait for (0 for a plain JVM);
-# remaining: arguments for the application. Sets $server to the pid.
+# remaining: arguments for the application, after APP_ARGS (for every application of a run:
+# APP_ARGS=--spring.main.web-application-type=reactive for the WebFlux build). Sets $server to the pid.
 start_server() {
 	local label=$1 port=$2 workers=$3; shift 3
-	"$JAVA" -jar "$JAR" --server.port="$port" --cluster.image.directory="$BENCH_TMP/images" "$@" \
+	# shellcheck disable=SC2086 # APP_ARGS holds several arguments
+	"$JAVA" -jar "$JAR" --server.port="$port" --cluster.image.directory="$BENCH_TMP/images" ${APP_ARGS:-} "$@" \
 		>"/tmp/bench-$label.log" 2>&1 &
 	server=$!
 	local end=$((SECONDS + 120))

@@ -83,7 +83,7 @@ measure() {
 		"$migrate" "$ROLLS" "$MODE" "$((SECONDS - started))" "$aborted" "$requests" "$errors" "${non2xx:-0}"
 }
 
-echo "machine: $(nproc) cpus, $(uname -r), $(java -version 2>&1 | head -1)"
+echo "machine: $(nproc) cpus, $(uname -r), $("$JAVA" -version 2>&1 | head -1)"
 echo "jar: $JAR"
 echo "wrk: $THREADS threads, $CONNECTIONS keep-alive connections; $ROLLS ${MODE}s of $WORKERS workers" \
 	"($([[ $MODE == roll ]] && echo "parallelism $PARALLELISM" || echo "every $RECYCLE_AFTER requests"))"

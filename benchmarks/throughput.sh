@@ -9,6 +9,9 @@
 #   WORKERS=4 DURATION=30 ROUNDS=9 CONNECTIONS=64 benchmarks/throughput.sh
 #   EXTRA_CLUSTER_ARGS="--cluster.cpu-affinity=spread" benchmarks/throughput.sh
 #   COMPARE=stats ROUNDS=15 DURATION=10 benchmarks/throughput.sh   # 2 workers: stats reporting off vs on
+#   JAVA_HOME=/usr/lib/jvm/temurin-25-jdk-amd64 COMPARE=balancing benchmarks/throughput.sh
+#       # 2 workers: reuse-port vs the shared queue; target: the shared queue costs at most 3 %
+#       # (median req/s ratio >= 0.97), exits 1 on a miss
 #
 # Needs: a built sample (./mvnw -B -q -DskipTests package); wrk and bc are installed with apt-get
 # when missing.
@@ -35,7 +38,11 @@ case $COMPARE in
 		base_label=stats-off base_workers=$WORKERS
 		base_args="--cluster.workers=$WORKERS --cluster.stats.enabled=false $EXTRA_CLUSTER_ARGS"
 		cand_label=stats-on cand_args="--cluster.workers=$WORKERS $EXTRA_CLUSTER_ARGS" ;;
-	*) echo "COMPARE must be plain or stats, not '$COMPARE'" >&2; exit 2 ;;
+	balancing)
+		base_label=reuse-port base_workers=$WORKERS
+		base_args="--cluster.workers=$WORKERS --cluster.balancing=reuse-port $EXTRA_CLUSTER_ARGS"
+		cand_label=shared-queue cand_args="--cluster.workers=$WORKERS --cluster.balancing=shared-queue $EXTRA_CLUSTER_ARGS" ;;
+	*) echo "COMPARE must be plain, stats or balancing, not '$COMPARE'" >&2; exit 2 ;;
 esac
 
 clock_ticks=$(getconf CLK_TCK)
@@ -63,7 +70,7 @@ measure() {
 	echo "$rps $(echo "($after - $before) * 1000000 / $clock_ticks / $requests" | bc -l)"
 }
 
-echo "machine: $(nproc) cpus, $(uname -r), $(java -version 2>&1 | head -1)"
+echo "machine: $(nproc) cpus, $(uname -r), $("$JAVA" -version 2>&1 | head -1)"
 echo "baseline $base_label: $base_args"
 echo "candidate $cand_label: $cand_args"
 echo "wrk: $THREADS threads, $CONNECTIONS connections, ${WARMUP}s warm-up each, then $ROUNDS rounds of ${DURATION}s on each in turn"
@@ -88,3 +95,12 @@ done
 printf 'memory: %s %d MB RSS, %s %d MB RSS\n' "$base_label" "$(rss_mb $base_pids)" "$cand_label" "$(rss_mb $cand_pids)"
 printf 'median of %d rounds: %s/%s requests/s %.3f, CPU efficiency (%s CPU/req / %s CPU/req) %.3f\n' \
 	"$ROUNDS" "$cand_label" "$base_label" "$(median "${ratios[@]}")" "$base_label" "$cand_label" "$(median "${cpu_ratios[@]}")"
+if [[ $COMPARE == balancing ]]; then
+	ratio=$(median "${ratios[@]}")
+	if (($(echo "$ratio >= 0.97" | bc -l))); then
+		echo "target: shared-queue/reuse-port >= 0.97: met"
+	else
+		echo "target: shared-queue/reuse-port >= 0.97: MISSED"
+		exit 1
+	fi
+fi

@@ -38,7 +38,8 @@ public record ClusterSnapshot(Primary primary, Map<String, WorkerInfo> workers) 
 	 * @param startTime when the primary's JVM started
 	 * @param uptime how long the primary has been running
 	 * @param port the shared port, or {@code null} without a web server
-	 * @param scheduling how connections reach workers: {@code reuseport} (the kernel spreads
+	 * @param scheduling how connections reach workers: {@code shared-queue} (every ready worker
+	 * accepts from the primary's one listening socket), {@code reuse-port} (the kernel spreads
 	 * them over the workers' {@code SO_REUSEPORT} listeners) or {@code none} (no web server)
 	 * @param settings the effective settings
 	 * @param counters what happened since the primary started

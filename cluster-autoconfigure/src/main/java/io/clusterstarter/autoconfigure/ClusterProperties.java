@@ -9,7 +9,6 @@ import java.util.Locale;
 import java.util.Map;
 
 import io.clusterstarter.ClusterSettings;
-import io.clusterstarter.command.CpuAffinity;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.util.unit.DataSize;
@@ -87,6 +86,15 @@ public class ClusterProperties {
 	 * cluster.
 	 */
 	private CpuAffinity cpuAffinity = CpuAffinity.NONE;
+
+	/**
+	 * How connections on server.port reach the workers. 'shared-queue': the primary listens once
+	 * and every ready worker accepts from that one queue, so a frozen, busy or leaving worker
+	 * takes nothing (Linux, Java 22 or later). 'reuse-port': each worker listens with
+	 * SO_REUSEPORT and the kernel hashes connections between them. 'auto' takes the shared queue
+	 * wherever it is available.
+	 */
+	private Balancing balancing = Balancing.AUTO;
 
 	/**
 	 * Time the primary gives workers to finish in-flight requests on shutdown before it kills
@@ -195,6 +203,14 @@ public class ClusterProperties {
 
 	public void setCpuAffinity(CpuAffinity cpuAffinity) {
 		this.cpuAffinity = cpuAffinity;
+	}
+
+	public Balancing getBalancing() {
+		return this.balancing;
+	}
+
+	public void setBalancing(Balancing balancing) {
+		this.balancing = balancing;
 	}
 
 	public Duration getShutdownTimeout() {
@@ -471,6 +487,28 @@ public class ClusterProperties {
 		 * Pin each worker to its own share of the processors the primary may use.
 		 */
 		SPREAD
+
+	}
+
+	/**
+	 * How connections reach the workers.
+	 */
+	public enum Balancing {
+
+		/**
+		 * The shared queue wherever it is available, otherwise reuse-port.
+		 */
+		AUTO,
+
+		/**
+		 * The primary listens once; every ready worker accepts from that one queue.
+		 */
+		SHARED_QUEUE,
+
+		/**
+		 * Each worker listens with SO_REUSEPORT; the kernel hashes connections between them.
+		 */
+		REUSE_PORT
 
 	}
 

@@ -52,6 +52,9 @@ public final class StatusTable {
 		}
 		if (primary.port() != null) {
 			text.append("   port ").append(primary.port());
+			if (primary.scheduling() != null && !"none".equals(primary.scheduling())) {
+				text.append(" (").append(primary.scheduling()).append(')');
+			}
 		}
 		text.append("   ").append(serving).append('/').append(configured).append(" workers ")
 			.append((primary.port() != null) ? "serving" : "ready");

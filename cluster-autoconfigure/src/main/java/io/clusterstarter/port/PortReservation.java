@@ -5,6 +5,8 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.StandardSocketOptions;
+import java.nio.channels.NetworkChannel;
+import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
 
@@ -14,12 +16,15 @@ import org.apache.commons.logging.LogFactory;
 import org.springframework.boot.web.server.PortInUseException;
 
 /**
- * Holds a port for the workers while the cluster runs. The primary binds a socket with
- * {@code SO_REUSEPORT} and never listens on it: it receives no connections, yet it keeps every
- * process that does not use {@code SO_REUSEPORT} off the port, even while no worker is bound, and
- * it turns {@code server.port=0} into one concrete port all workers share. A {@link PortLock}
- * makes the reservation exclusive among cluster primaries, which {@code SO_REUSEPORT} alone
- * would let share the port.
+ * Holds a port for the workers while the cluster runs, in one of two ways. With the shared
+ * queue, the primary binds and listens once ({@link #listen}), and the socket becomes every
+ * worker's to accept from ({@link #handToWorkers()}): connections wait in its queue while no worker
+ * is ready, and no other process can bind the port. With {@code SO_REUSEPORT}, the primary binds
+ * a socket with that option and never listens on it ({@link #reserve}): it receives no
+ * connections, yet it keeps every process that does not use {@code SO_REUSEPORT} off the port,
+ * even while no worker is bound. Either way {@code server.port=0} becomes one concrete port all
+ * workers share, and a {@link PortLock} makes the port exclusive among cluster primaries, which
+ * {@code SO_REUSEPORT} alone would let share it.
  *
  * @author cluster-spring-boot-starter
  */
@@ -27,13 +32,13 @@ public final class PortReservation implements AutoCloseable {
 
 	private static final Log logger = LogFactory.getLog(PortReservation.class);
 
-	private final SocketChannel channel;
+	private final NetworkChannel channel;
 
 	private final int port;
 
 	private final PortLock lock;
 
-	private PortReservation(SocketChannel channel, int port, PortLock lock) {
+	private PortReservation(NetworkChannel channel, int port, PortLock lock) {
 		this.channel = channel;
 		this.port = port;
 		this.lock = lock;
@@ -49,7 +54,22 @@ public final class PortReservation implements AutoCloseable {
 	 * @throws IOException if the socket or the lock cannot be created
 	 */
 	public static PortReservation reserve(InetAddress address, int port) throws IOException {
-		return reserve(address, port, PortLock.defaultDirectory());
+		return reserve(address, port, PortLock.defaultDirectory(), PortReservation::bindReusable);
+	}
+
+	/**
+	 * Bind and listen on a port, the cluster's one accept queue, with this user's lock files in
+	 * the default place.
+	 * @param address the address to listen on, or {@code null} for every address
+	 * @param port the port, or 0 to choose one
+	 * @param backlog the length of the queue of connections not yet accepted
+	 * @return the reservation, listening
+	 * @throws PortInUseException if another process listens on the port or holds it, or
+	 * another cluster primary has reserved it
+	 * @throws IOException if the socket or the lock cannot be created
+	 */
+	public static PortReservation listen(InetAddress address, int port, int backlog) throws IOException {
+		return reserve(address, port, PortLock.defaultDirectory(), (bindAddress) -> bindListening(bindAddress, backlog));
 	}
 
 	/**
@@ -58,12 +78,14 @@ public final class PortReservation implements AutoCloseable {
 	 * @param address the address the servers bind, or {@code null} for every address
 	 * @param port the port, or 0 to choose one
 	 * @param lockDirectory where this user's primaries keep their port locks
+	 * @param binder how the socket is bound
 	 * @return the reservation
 	 * @throws PortInUseException if another process listens on the port or holds it, or
 	 * another cluster primary has reserved it
 	 * @throws IOException if the socket or the lock cannot be created
 	 */
-	static PortReservation reserve(InetAddress address, int port, Path lockDirectory) throws IOException {
+	static PortReservation reserve(InetAddress address, int port, Path lockDirectory, Binder binder)
+			throws IOException {
 		PortLock lock = null;
 		if (port > 0) {
 			lock = lockOrRefuse(lockDirectory, port);
@@ -72,7 +94,7 @@ public final class PortReservation implements AutoCloseable {
 			if (port > 0 && isListening(address, port)) {
 				throw new PortInUseException(port);
 			}
-			SocketChannel channel = bind(address, port);
+			NetworkChannel channel = bind(binder, new InetSocketAddress(address, port));
 			int bound = ((InetSocketAddress) channel.getLocalAddress()).getPort();
 			if (lock == null) {
 				// A port the kernel chose: nobody else can have it yet, but a later primary asking
@@ -107,21 +129,76 @@ public final class PortReservation implements AutoCloseable {
 		return lock;
 	}
 
-	private static SocketChannel bind(InetAddress address, int port) throws IOException {
+	private static NetworkChannel bind(Binder binder, InetSocketAddress address) throws IOException {
+		try {
+			return binder.bind(address);
+		}
+		catch (IOException ex) {
+			if (address.getPort() > 0) {
+				throw new PortInUseException(address.getPort(), ex);
+			}
+			throw ex;
+		}
+	}
+
+	static NetworkChannel bindReusable(InetSocketAddress address) throws IOException {
 		SocketChannel channel = SocketChannel.open();
 		try {
 			channel.setOption(StandardSocketOptions.SO_REUSEADDR, true);
 			channel.setOption(StandardSocketOptions.SO_REUSEPORT, true);
-			channel.bind(new InetSocketAddress(address, port));
+			channel.bind(address);
 			return channel;
 		}
-		catch (IOException ex) {
+		catch (IOException | RuntimeException ex) {
 			channel.close();
-			if (port > 0) {
-				throw new PortInUseException(port, ex);
-			}
 			throw ex;
 		}
+	}
+
+	/**
+	 * The shared queue's socket: {@code SO_REUSEADDR}, for a primary restarted while
+	 * connections of the last one linger, but not {@code SO_REUSEPORT}, so that no other process
+	 * can join the port.
+	 */
+	static NetworkChannel bindListening(InetSocketAddress address, int backlog) throws IOException {
+		ServerSocketChannel channel = ServerSocketChannel.open();
+		try {
+			channel.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+			channel.bind(address, backlog);
+			return channel;
+		}
+		catch (IOException | RuntimeException ex) {
+			channel.close();
+			throw ex;
+		}
+	}
+
+	/**
+	 * Make the listening socket the primary's standard input, which every worker inherits
+	 * ({@link InheritedListener}). Only for a reservation made with {@link #listen}.
+	 * @throws IOException if the socket cannot be moved
+	 */
+	public void handToWorkers() throws IOException {
+		if (!(this.channel instanceof ServerSocketChannel listening)) {
+			throw new IllegalStateException("Port " + this.port + " is reserved, not listened on");
+		}
+		StandardInput.replaceWith(listening);
+	}
+
+	/**
+	 * How a reservation's socket is bound.
+	 */
+	@FunctionalInterface
+	interface Binder {
+
+		/**
+		 * Open and bind a socket.
+		 * @param address the address and port
+		 * @return the socket
+		 * @throws IOException if it cannot be bound
+		 */
+		NetworkChannel bind(InetSocketAddress address) throws IOException;
+
 	}
 
 	/**

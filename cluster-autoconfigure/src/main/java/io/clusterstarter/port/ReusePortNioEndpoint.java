@@ -1,9 +1,7 @@
 package io.clusterstarter.port;
 
 import java.io.IOException;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.net.SocketAddress;
 import java.net.SocketOption;
 import java.net.StandardSocketOptions;
@@ -13,7 +11,6 @@ import java.nio.channels.SocketChannel;
 import java.util.Set;
 
 import org.apache.tomcat.util.net.Acceptor.AcceptorState;
-import org.apache.tomcat.util.net.NioEndpoint;
 
 /**
  * A Tomcat NIO endpoint whose listening socket has {@code SO_REUSEPORT}, so that every worker can
@@ -25,11 +22,7 @@ import org.apache.tomcat.util.net.NioEndpoint;
  *
  * @author cluster-spring-boot-starter
  */
-public class ReusePortNioEndpoint extends NioEndpoint {
-
-	private static final long UNLOCK_TIMEOUT_NANOS = 2_000_000_000L;
-
-	private static final long DRAIN_TIMEOUT_NANOS = 1_000_000_000L;
+public class ReusePortNioEndpoint extends LeavingNioEndpoint {
 
 	private volatile ServerSocketChannel channel;
 
@@ -38,10 +31,6 @@ public class ReusePortNioEndpoint extends NioEndpoint {
 
 	/** Whether the socket was closed before it ever listened; guarded by {@code this}. */
 	private boolean closedUnbound;
-
-	private boolean ownsSocket() {
-		return !getUseInheritedChannel() && getUnixDomainSocketPath() == null;
-	}
 
 	@Override
 	protected void initServerSocket() throws Exception {
@@ -135,63 +124,14 @@ public class ReusePortNioEndpoint extends NioEndpoint {
 	}
 
 	/**
-	 * Stop taking connections by leaving the {@code SO_REUSEPORT} group at once, instead of
-	 * pausing. Spring Boot's graceful shutdown pauses the connector first, and a paused Tomcat
-	 * answers a connection it has already accepted, but not yet read, by closing it (or with a
-	 * 503): a client that connected a moment earlier loses its request. Closing the listener
-	 * instead stops new connections (the kernel sends them to the other workers; those still
-	 * queued here are reset, or moved with {@code net.ipv4.tcp_migrate_req=1}), while every
-	 * connection already accepted is served, with keep-alive off, until graceful shutdown ends.
+	 * Return whether this endpoint binds its own socket: not for an inherited channel or a
+	 * Unix-domain socket, which Tomcat handles. Closing the socket leaves the port's
+	 * {@code SO_REUSEPORT} group: the kernel sends new connections to the other workers; those
+	 * still queued here are reset, or moved with {@code net.ipv4.tcp_migrate_req=1}.
 	 */
 	@Override
-	public void pause() {
-		if (!ownsSocket()) {
-			super.pause();
-			return;
-		}
-		closeServerSocketGraceful();
-		drain();
-	}
-
-	/**
-	 * Wait, for a bounded time, until every open connection has closed. Graceful shutdown
-	 * waits only for requests a servlet is handling, and then closes the rest: a connection
-	 * accepted a moment ago whose request has not reached a servlet yet, or a keep-alive
-	 * connection whose client is sending its next request. Each of them is answered here (with
-	 * {@code Connection: close}) and closes on its own; only a client that stays idle longer
-	 * than the bound is closed under it. An idle worker returns at once.
-	 */
-	private void drain() {
-		long deadline = System.nanoTime() + DRAIN_TIMEOUT_NANOS;
-		// Not getConnectionCount(): closing the server socket released the connection latch
-		while (!getConnections().isEmpty() && System.nanoTime() < deadline) {
-			try {
-				Thread.sleep(5);
-			}
-			catch (InterruptedException ex) {
-				Thread.currentThread().interrupt();
-				return;
-			}
-		}
-	}
-
-	/**
-	 * Tomcat drops a connection its acceptor took just as it was told to stop accepting. While
-	 * the endpoint still runs (a graceful shutdown), serve it instead: the client did nothing
-	 * wrong.
-	 */
-	@Override
-	protected void destroySocket(SocketChannel socket) {
-		if (socket == null) {
-			return; // the acceptor woken before the socket ever listened
-		}
-		if (ownsSocket() && isRunning()) {
-			if (!setSocketOptions(socket)) {
-				closeSocket(socket);
-			}
-			return;
-		}
-		super.destroySocket(socket);
+	protected boolean ownsSocket() {
+		return !getUseInheritedChannel() && getUnixDomainSocketPath() == null;
 	}
 
 	/**
@@ -218,41 +158,7 @@ public class ReusePortNioEndpoint extends NioEndpoint {
 				return;
 			}
 		}
-		InetSocketAddress target = unlockTarget();
-		if (target == null) {
-			return;
-		}
-		long deadline = System.nanoTime() + UNLOCK_TIMEOUT_NANOS;
-		while (this.acceptor.getState() == AcceptorState.RUNNING && System.nanoTime() < deadline) {
-			try (Socket socket = new Socket()) {
-				socket.setSoLinger(true, 0);
-				socket.connect(target, 200);
-			}
-			catch (IOException ex) {
-				// The listener may already be closed; the state check decides
-			}
-			for (int i = 0; i < 20 && this.acceptor.getState() == AcceptorState.RUNNING; i++) {
-				try {
-					Thread.sleep(1);
-				}
-				catch (InterruptedException ex) {
-					Thread.currentThread().interrupt();
-					return;
-				}
-			}
-		}
-	}
-
-	private InetSocketAddress unlockTarget() {
-		int port = getLocalPort();
-		if (port <= 0) {
-			return null;
-		}
-		InetAddress address = getAddress();
-		if (address == null || address.isAnyLocalAddress()) {
-			address = InetAddress.getLoopbackAddress();
-		}
-		return new InetSocketAddress(address, port);
+		connectUntilAcceptorStops();
 	}
 
 	/**

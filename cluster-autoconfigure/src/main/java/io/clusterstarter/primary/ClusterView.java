@@ -61,7 +61,8 @@ final class ClusterView {
 		}
 		ClusterSnapshot.Primary primary = new ClusterSnapshot.Primary(ProcessHandle.current().pid(),
 				this.options.jvmStartTime().toString(), Duration.between(this.options.jvmStartTime(), now).toString(),
-				this.options.port(), (this.options.port() != null) ? "reuseport" : "none", effectiveSettings(),
+				this.options.port(), (this.options.acceptQueue() != null) ? this.options.acceptQueue().mode() : "none",
+				effectiveSettings(),
 				new ClusterSnapshot.Counters(this.counters.forks.sum(), this.counters.totalExits(),
 						this.counters.restarts.sum(), this.counters.recycles.sum(),
 						this.counters.exits.get(ClusterCounters.ExitCause.OOM_KILL).sum()),

@@ -1,6 +1,7 @@
 package io.clusterstarter.primary;
 
 import java.io.IOException;
+import java.lang.ProcessBuilder.Redirect;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
@@ -93,7 +94,10 @@ final class HangDetector {
 		logger.warn(worker + " " + reason + "; writing a thread dump to its output and killing it");
 		if (!JvmLaunch.isWindows()) {
 			try {
-				new ProcessBuilder("kill", "-QUIT", String.valueOf(worker.pid())).inheritIO().start();
+				// Not the primary's standard input: with the shared queue it is the listening socket
+				new ProcessBuilder("kill", "-QUIT", String.valueOf(worker.pid())).redirectOutput(Redirect.INHERIT)
+					.redirectError(Redirect.INHERIT)
+					.start();
 			}
 			catch (IOException ex) {
 				logger.debug("Could not ask " + worker + " for a thread dump: " + ex.getMessage());

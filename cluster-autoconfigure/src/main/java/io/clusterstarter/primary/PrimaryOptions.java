@@ -3,6 +3,7 @@ package io.clusterstarter.primary;
 import java.time.Instant;
 
 import io.clusterstarter.command.CpuAffinity;
+import io.clusterstarter.port.AcceptQueue;
 import io.clusterstarter.resources.WorkerShares;
 
 /**
@@ -11,6 +12,8 @@ import io.clusterstarter.resources.WorkerShares;
  * @param workers the number of workers to fork
  * @param port the shared port for the application's server, or {@code null} without one
  * @param managementPort the shared port for a separate management server, or {@code null}
+ * @param acceptQueue how connections on the port reach the workers, or {@code null} without a
+ * port
  * @param logFile the application's log file, or {@code null} when it does not log to a file
  * @param shares how the workers share the memory and processors
  * @param affinity the processors to split between slots, or {@code null} to leave placement to
@@ -19,7 +22,8 @@ import io.clusterstarter.resources.WorkerShares;
  * @param startupConcurrency the most workers that start at the same time
  * @author cluster-spring-boot-starter
  */
-public record PrimaryOptions(int workers, Integer port, Integer managementPort, String logFile, WorkerShares shares,
+public record PrimaryOptions(int workers, Integer port, Integer managementPort, AcceptQueue acceptQueue,
+		String logFile, WorkerShares shares,
 		CpuAffinity affinity, Instant jvmStartTime, int startupConcurrency) {
 
 }

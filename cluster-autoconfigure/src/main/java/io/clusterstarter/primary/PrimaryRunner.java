@@ -2,7 +2,6 @@ package io.clusterstarter.primary;
 
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
-import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Arrays;
@@ -22,7 +21,6 @@ import io.clusterstarter.control.ClusterCommandLine;
 import io.clusterstarter.control.ControlProgress;
 import io.clusterstarter.control.ControlServer;
 import io.clusterstarter.deploy.DeployRefusedException;
-import io.clusterstarter.port.PortReservation;
 import io.clusterstarter.resources.MemoryLimit;
 import io.clusterstarter.resources.OomKills;
 import io.clusterstarter.resources.WorkerShares;
@@ -103,37 +101,18 @@ public final class PrimaryRunner {
 		if (port != null && port < 0) {
 			port = null; // server.port=-1: no web server
 		}
-		Set<PortReservation> reservations = new LinkedHashSet<>();
-		try {
-			if (port != null) {
-				PortReservation reservation = reserve("server.address", port);
-				reservations.add(reservation);
-				port = reservation.port();
-			}
-			Integer managementPort = (port != null)
-					? this.environment.getProperty("management.server.port", Integer.class) : null;
-			if (managementPort != null && (managementPort < 0 || managementPort.equals(port))) {
-				managementPort = null;
-			}
-			if (managementPort != null) {
-				PortReservation reservation = reserve("management.server.address", managementPort);
-				reservations.add(reservation);
-				managementPort = reservation.port();
-			}
+		try (ClusterPorts ports = ClusterPorts.take(this.environment, this.properties, port)) {
 			JvmLaunch launch = JvmLaunch.current(this.args, this.application.getMainApplicationClass());
 			WorkerShares shares = new WorkerShares(MemoryLimit.ofThisJvm(), processors,
 					this.properties.isShareMemory(), this.properties.isShareProcessors(), launch.environment(),
 					JvmOptions.commandLineOptions(launch.inputArguments(), launch.environment()));
 			logSizes(shares, workers);
 			OomKills.protectThisProcess();
-			PrimaryOptions options = new PrimaryOptions(workers, port, managementPort,
-					this.environment.getProperty("logging.file.name"), shares, cpuAffinity(),
+			PrimaryOptions options = new PrimaryOptions(workers, ports.port(), ports.managementPort(),
+					ports.acceptQueue(), this.environment.getProperty("logging.file.name"), shares, cpuAffinity(),
 					Instant.ofEpochMilli(ManagementFactory.getRuntimeMXBean().getStartTime()),
 					this.properties.resolveStartupConcurrency(processors));
 			return runCluster(launch, options);
-		}
-		finally {
-			reservations.forEach(PortReservation::close);
 		}
 	}
 
@@ -162,16 +141,6 @@ public final class PrimaryRunner {
 			else {
 				logger.info(note.text());
 			}
-		}
-	}
-
-	private PortReservation reserve(String addressProperty, int port) {
-		try {
-			return PortReservation.reserve(this.environment.getProperty(addressProperty, InetAddress.class), port);
-		}
-		catch (IOException ex) {
-			throw new ClusterConfigurationException("Could not reserve port " + port + ": " + ex.getMessage(),
-					"Check that the port and '" + addressProperty + "' are valid on this host.");
 		}
 	}
 

@@ -205,6 +205,9 @@ final class WorkerProcesses {
 		if (this.options.managementPort() != null) {
 			env.put(WorkerEnvironment.MANAGEMENT_PORT, String.valueOf(this.options.managementPort()));
 		}
+		if (this.options.acceptQueue() != null) {
+			env.put(WorkerEnvironment.BALANCING, this.options.acceptQueue().mode());
+		}
 		// Named by id, as the console prefix and the endpoint name the worker: a replacement
 		// never writes into the file of the worker it replaces, even while both run
 		String logFile = (this.options.logFile() != null) ? workerLogFile(this.options.logFile(), id) : null;
@@ -218,6 +221,7 @@ final class WorkerProcesses {
 		WorkerCommand command = WorkerCommand.create(release.launch(), current, id, sizing,
 				new WorkerCommand.Placement(cpus, false), image, env, ipc.directory());
 		ProcessBuilder builder = processBuilder(command);
+		// With the shared queue, the primary's standard input is the listening socket
 		builder.redirectInput(Redirect.INHERIT);
 		if (current.isSilent()) {
 			builder.redirectOutput(Redirect.DISCARD).redirectError(Redirect.DISCARD);

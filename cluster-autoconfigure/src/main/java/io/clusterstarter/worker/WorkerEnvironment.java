@@ -39,6 +39,13 @@ public final class WorkerEnvironment {
 	/** The port the primary chose for a separate management server. */
 	public static final String MANAGEMENT_PORT = "CLUSTERSTARTER_MANAGEMENT_PORT";
 
+	/**
+	 * How the worker takes connections on the server port: {@code shared-queue}, from the
+	 * listening socket it inherited as standard input, or {@code reuse-port}, from a listener of
+	 * its own.
+	 */
+	public static final String BALANCING = "CLUSTERSTARTER_BALANCING";
+
 	/** The worker's own log file, when the application logs to a file. */
 	public static final String LOG_FILE = "CLUSTERSTARTER_LOG_FILE";
 

@@ -5,7 +5,10 @@ import java.io.IOException;
 import io.clusterstarter.port.ListenGate;
 
 import org.springframework.boot.SpringApplication;
+import org.springframework.context.ApplicationEvent;
+import org.springframework.context.ApplicationListener;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.event.ContextClosedEvent;
 import org.springframework.util.ClassUtils;
 
 /**
@@ -44,6 +47,12 @@ public final class WorkerLifecycle {
 		if (ClassUtils.isPresent(WEB_SERVER_EVENT, application.getClassLoader())) {
 			application.addListeners(new WorkerWebServerListener(runtime));
 		}
+		// And stop taking connections first when it leaves, before any server's graceful shutdown
+		application.addListeners((ApplicationListener<ApplicationEvent>) (event) -> {
+			if (event instanceof ContextClosedEvent) {
+				ListenGate.leave();
+			}
+		});
 		return new WorkerLifecycle(runtime);
 	}
 

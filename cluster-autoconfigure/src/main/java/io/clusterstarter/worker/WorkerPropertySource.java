@@ -55,6 +55,8 @@ public final class WorkerPropertySource extends MapPropertySource {
 		Map<String, Object> properties = new LinkedHashMap<>();
 		putIfPresent(properties, "server.port", env.get(WorkerEnvironment.SERVER_PORT));
 		putIfPresent(properties, "management.server.port", env.get(WorkerEnvironment.MANAGEMENT_PORT));
+		// As the primary chose it: "auto" is resolved
+		putIfPresent(properties, "cluster.balancing", env.get(WorkerEnvironment.BALANCING));
 		putIfPresent(properties, "logging.file.name", env.get(WorkerEnvironment.LOG_FILE));
 		if (runtime.slot() != 0) {
 			// One banner per cluster is enough

@@ -1,8 +1,10 @@
 package io.clusterstarter.autoconfigure;
 
 import io.clusterstarter.port.JettyPortSharingCustomizer;
+import io.clusterstarter.port.LeavingConnectionsWebFilter;
 import io.clusterstarter.port.NettyPortSharingCustomizer;
 import io.clusterstarter.port.ReusePortHttp11NioProtocol;
+import io.clusterstarter.port.SharedQueueHttp11NioProtocol;
 import io.clusterstarter.port.TomcatPortSharingCustomizer;
 import org.junit.jupiter.api.Test;
 
@@ -10,6 +12,8 @@ import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.jetty.ConfigurableJettyWebServerFactory;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.test.context.runner.ReactiveWebApplicationContextRunner;
+import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
 import org.springframework.boot.tomcat.TomcatWebServerFactory;
 import org.springframework.boot.tomcat.servlet.TomcatServletWebServerFactory;
 
@@ -61,6 +65,47 @@ class ClusterPortSharingAutoConfigurationTests {
 		TomcatServletWebServerFactory factory = new TomcatServletWebServerFactory();
 		new TomcatPortSharingCustomizer().customize(factory);
 		assertThat(factory.getProtocol()).isEqualTo(ReusePortHttp11NioProtocol.class.getName());
+	}
+
+	@Test
+	void sharedQueueGoesToTheServerPortAndReusePortToTheManagementPort() {
+		this.runner.withInitializer(ClusterAutoConfigurationTests::makeWorker)
+			.withPropertyValues("cluster.balancing=shared-queue", "server.port=8123")
+			.run((context) -> {
+				TomcatPortSharingCustomizer customizer = context.getBean(TomcatPortSharingCustomizer.class);
+				TomcatServletWebServerFactory server = new TomcatServletWebServerFactory(8123);
+				customizer.customize(server);
+				assertThat(server.getProtocol()).isEqualTo(SharedQueueHttp11NioProtocol.class.getName());
+				// A separate management server, in its child context, has a listener of its own
+				TomcatServletWebServerFactory management = new TomcatServletWebServerFactory(8124);
+				customizer.customize(management);
+				assertThat(management.getProtocol()).isEqualTo(ReusePortHttp11NioProtocol.class.getName());
+			});
+	}
+
+	@Test
+	void reusePortBindsEveryPortWithItsOwnListener() {
+		this.runner.withInitializer(ClusterAutoConfigurationTests::makeWorker)
+			.withPropertyValues("cluster.balancing=reuse-port", "server.port=8123")
+			.run((context) -> {
+				TomcatServletWebServerFactory server = new TomcatServletWebServerFactory(8123);
+				context.getBean(TomcatPortSharingCustomizer.class).customize(server);
+				assertThat(server.getProtocol()).isEqualTo(ReusePortHttp11NioProtocol.class.getName());
+			});
+	}
+
+	@Test
+	void leavingWorkersCloseTheirConnectionsAfterEachResponseOnEveryStack() {
+		new WebApplicationContextRunner()
+			.withConfiguration(AutoConfigurations.of(ClusterPortSharingAutoConfiguration.class))
+			.withInitializer(ClusterAutoConfigurationTests::makeWorker)
+			.run((context) -> assertThat(context).hasBean("leavingConnectionsFilter")
+				.doesNotHaveBean(LeavingConnectionsWebFilter.class));
+		new ReactiveWebApplicationContextRunner()
+			.withConfiguration(AutoConfigurations.of(ClusterPortSharingAutoConfiguration.class))
+			.withInitializer(ClusterAutoConfigurationTests::makeWorker)
+			.run((context) -> assertThat(context).hasSingleBean(LeavingConnectionsWebFilter.class)
+				.doesNotHaveBean("leavingConnectionsFilter"));
 	}
 
 	@Test

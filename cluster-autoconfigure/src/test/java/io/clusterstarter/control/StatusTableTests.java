@@ -28,10 +28,10 @@ class StatusTableTests {
 		ClusterSnapshot.Settings settings = new ClusterSnapshot.Settings(2, null, null, null, false, true, "none", "PT30S",
 				null, "PT5S", 1, 2, null, null);
 		ClusterSnapshot snapshot = new ClusterSnapshot(new ClusterSnapshot.Primary(4100, "2026-12-01T09:00:00Z",
-				"PT1H2M", 8080, "reuseport", settings, new ClusterSnapshot.Counters(4, 2, 2, 0, 0), List.of(), null,
+				"PT1H2M", 8080, "reuse-port", settings, new ClusterSnapshot.Counters(4, 2, 2, 0, 0), List.of(), null,
 				96L << 20, release, null, null, null), workers);
 		assertThat(StatusTable.render("shop-8080", snapshot)).isEqualTo("""
-				cluster shop-8080   primary pid 4100   up 1h 02m   rss 96 MB   release 1.4.2   port 8080   1/2 workers serving
+				cluster shop-8080   primary pid 4100   up 1h 02m   rss 96 MB   release 1.4.2   port 8080 (reuse-port)   1/2 workers serving
 				ID  SLOT   PID  STATE             VERSION  UPTIME  RESTARTS   HEAP     RSS    CPU  REQ/S  REPORT
 				 3     0  4101  listening (lead)  1.4.2    5m 02s         2  84 MB  190 MB  12.5%   35.3  0.4s ago
 				12     1  4188  online            1.4.2    3.5s           0      -       -      -      -  -""");
@@ -47,7 +47,7 @@ class StatusTableTests {
 		workers.put("4", new ClusterSnapshot.WorkerInfo(4, 1, 4102, "listening", true, false, "2026-12-01T09:55:00Z",
 				"PT5M2S", false, null, null, null, rebuilt, 0, null, null));
 		ClusterSnapshot snapshot = new ClusterSnapshot(new ClusterSnapshot.Primary(4100, "2026-12-01T09:00:00Z",
-				"PT1H2M", 8080, "reuseport", null, new ClusterSnapshot.Counters(4, 2, 2, 0, 0), List.of(), null, null,
+				"PT1H2M", 8080, "reuse-port", null, new ClusterSnapshot.Counters(4, 2, 2, 0, 0), List.of(), null, null,
 				rebuilt, first, null, null), workers);
 		String table = StatusTable.render("shop-8080", snapshot);
 		assertThat(table).contains("release 1.4.2 (sha 03bd77e1)", "1.4.2 (sha 9f2c41d0)");

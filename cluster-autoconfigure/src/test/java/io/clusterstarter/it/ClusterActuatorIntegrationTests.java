@@ -79,7 +79,9 @@ class ClusterActuatorIntegrationTests {
 		JsonNode primary = view.get("primary");
 		assertThat(primary.get("pid").asLong()).isEqualTo(this.cluster.pid());
 		assertThat(primary.get("port").asInt()).isEqualTo(this.cluster.port());
-		assertThat(primary.get("scheduling").asString()).isEqualTo("reuseport");
+		// The shared queue wherever it is available: Linux and Java 22 or later
+		assertThat(primary.get("scheduling").asString())
+			.isEqualTo((Runtime.version().feature() >= 22) ? "shared-queue" : "reuse-port");
 		assertThat(Duration.parse(primary.get("uptime").asString())).isPositive();
 		assertThat(primary.get("startTime").asString()).matches("\\d{4}-\\d\\d-\\d\\dT.*Z");
 		JsonNode settings = primary.get("settings");

@@ -18,6 +18,7 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.jar.JarFile;
 import java.util.stream.Collectors;
@@ -134,8 +135,25 @@ public final class ClusterProcess implements AutoCloseable {
 
 	public static ClusterProcess start(String name, Server server, Class<?> mainClass, List<String> jvmOptions,
 			List<String> args, int port, Map<String, String> env) throws IOException {
+		return start(Path.of(System.getProperty("java.home")), name, server, mainClass, jvmOptions, args, port, env);
+	}
+
+	/**
+	 * Start a primary on a given JDK.
+	 * @param javaHome the JDK
+	 * @param name name of the log file
+	 * @param server the embedded server
+	 * @param mainClass the application class
+	 * @param jvmOptions JVM options of the primary
+	 * @param args program arguments; {@code --server.port} is added when {@code port > 0}
+	 * @param port the port, or 0 to leave it to the arguments
+	 * @param env environment variables of the primary
+	 * @return the running primary
+	 */
+	public static ClusterProcess start(Path javaHome, String name, Server server, Class<?> mainClass,
+			List<String> jvmOptions, List<String> args, int port, Map<String, String> env) throws IOException {
 		List<String> command = new ArrayList<>();
-		command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+		command.add(javaHome.resolve("bin").resolve("java").toString());
 		command.add("-XX:TieredStopAtLevel=1");
 		// The primary's and the workers' temporary files (Tomcat's directories, the IPC socket,
 		// the port lock) go where the test removes them; primaries on one port share it, so that
@@ -168,6 +186,39 @@ public final class ClusterProcess implements AutoCloseable {
 			return shared;
 		}
 		return Files.createTempDirectory(base, "cluster-it-");
+	}
+
+	/**
+	 * Find a JDK of at least a given release: the one running the tests, or one of those the
+	 * build names in {@code it.jdks}.
+	 * @param feature the least feature release
+	 * @return the JDK's home, if there is one
+	 */
+	public static Optional<Path> jdk(int feature) {
+		if (Runtime.version().feature() >= feature) {
+			return Optional.of(Path.of(System.getProperty("java.home")));
+		}
+		for (String home : System.getProperty("it.jdks", "").split("[,:]")) {
+			if (!home.isBlank() && featureOf(Path.of(home.strip())) >= feature) {
+				return Optional.of(Path.of(home.strip()));
+			}
+		}
+		return Optional.empty();
+	}
+
+	private static int featureOf(Path home) {
+		try {
+			for (String line : Files.readAllLines(home.resolve("release"))) {
+				if (line.startsWith("JAVA_VERSION=\"")) {
+					String version = line.substring("JAVA_VERSION=\"".length());
+					return Integer.parseInt(version.split("[.\"+-]")[0]);
+				}
+			}
+		}
+		catch (IOException | NumberFormatException ex) {
+			// Not a JDK this test can use
+		}
+		return 0;
 	}
 
 	public static int freePort() throws IOException {

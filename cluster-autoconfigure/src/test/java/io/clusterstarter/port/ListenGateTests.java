@@ -43,6 +43,21 @@ class ListenGateTests {
 	}
 
 	@Test
+	void leavingStopsEveryAcceptorInOrderAndOneRegisteredLateStopsAtOnce() throws IOException {
+		ListenGate gate = new ListenGate();
+		gate.runWhenLeaving(() -> this.ran.add("tomcat"));
+		gate.runWhenLeaving(() -> {
+			throw new IllegalStateException("already closed");
+		});
+		gate.runWhenLeaving(() -> this.ran.add("netty"));
+		assertThat(this.ran).isEmpty();
+		gate.leaveNow();
+		assertThat(this.ran).containsExactly("tomcat", "netty");
+		gate.runWhenLeaving(() -> this.ran.add("late"));
+		assertThat(this.ran).endsWith("late");
+	}
+
+	@Test
 	void aListenerThatCannotBindIsLoggedAndTheOthersStillRun(CapturedOutput output) throws IOException {
 		ListenGate gate = new ListenGate();
 		gate.close();

@@ -1,0 +1,186 @@
+package io.clusterstarter.primary;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.List;
+
+import io.clusterstarter.autoconfigure.ClusterConfigurationException;
+import io.clusterstarter.autoconfigure.ClusterProperties;
+import io.clusterstarter.port.AcceptQueue;
+import io.clusterstarter.port.PortReservation;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+import org.springframework.core.env.Environment;
+
+/**
+ * The ports the primary holds for its workers while it runs: {@code server.port}, listened on
+ * as the cluster's one accept queue or reserved for the workers' {@code SO_REUSEPORT} listeners
+ * ({@code cluster.balancing}), and a separate {@code management.server.port}, always reserved for
+ * {@code SO_REUSEPORT}: only standard input, output and error pass to a child process, so there
+ * is room for one inherited socket, and the management port carries probes and scrapes, where
+ * the kernel's hash does no harm.
+ *
+ * @author cluster-spring-boot-starter
+ */
+final class ClusterPorts implements AutoCloseable {
+
+	private static final Log logger = LogFactory.getLog(ClusterPorts.class);
+
+	/** Tomcat's default {@code server.tomcat.accept-count}. */
+	private static final int DEFAULT_BACKLOG = 100;
+
+	private final List<PortReservation> reservations = new ArrayList<>();
+
+	private final Environment environment;
+
+	private Integer port;
+
+	private Integer managementPort;
+
+	private AcceptQueue acceptQueue;
+
+	private ClusterPorts(Environment environment) {
+		this.environment = environment;
+	}
+
+	/**
+	 * Take the application's ports, before anything is forked.
+	 * @param environment the application's environment
+	 * @param properties the cluster's properties
+	 * @param port the application's port, or {@code null} without a web server
+	 * @return the ports, to close when the cluster stops
+	 */
+	static ClusterPorts take(Environment environment, ClusterProperties properties, Integer port) {
+		ClusterPorts ports = new ClusterPorts(environment);
+		try {
+			ports.takeServerPort(port, properties.getBalancing());
+			ports.takeManagementPort();
+			return ports;
+		}
+		catch (RuntimeException ex) {
+			ports.close();
+			throw ex;
+		}
+	}
+
+	private void takeServerPort(Integer requested, ClusterProperties.Balancing balancing) {
+		if (requested == null) {
+			return;
+		}
+		AcceptQueue queue = chooseAcceptQueue(balancing);
+		if (queue.shared()) {
+			InetAddress address = this.environment.getProperty("server.address", InetAddress.class);
+			int backlog = this.environment.getProperty("server.tomcat.accept-count", Integer.class, DEFAULT_BACKLOG);
+			PortReservation listening = take("server.address", requested,
+					() -> PortReservation.listen(address, requested, backlog));
+			try {
+				listening.handToWorkers();
+			}
+			catch (IOException ex) {
+				listening.close();
+				if (balancing == ClusterProperties.Balancing.SHARED_QUEUE) {
+					throw new ClusterConfigurationException(
+							"cluster.balancing=shared-queue, but the listening socket could not be passed to the workers: "
+									+ ex.getMessage(),
+							"Set 'cluster.balancing=reuse-port' or 'auto'.");
+				}
+				logger.warn("Could not pass the listening socket to the workers (" + ex.getMessage()
+						+ "); falling back to SO_REUSEPORT");
+				queue = AcceptQueue.reusePort("the socket could not be passed to the workers");
+			}
+			if (queue.shared()) {
+				this.reservations.add(listening);
+				this.port = listening.port();
+			}
+		}
+		if (!queue.shared()) {
+			PortReservation reserved = reserve("server.address", requested);
+			this.reservations.add(reserved);
+			this.port = reserved.port();
+		}
+		this.acceptQueue = queue;
+		logger.info(queue.describe(this.port));
+	}
+
+	private static AcceptQueue chooseAcceptQueue(ClusterProperties.Balancing balancing) {
+		try {
+			return AcceptQueue.choose(switch (balancing) {
+				case SHARED_QUEUE -> AcceptQueue.SHARED_QUEUE;
+				case REUSE_PORT -> AcceptQueue.REUSE_PORT;
+				case AUTO -> null;
+			});
+		}
+		catch (IllegalStateException ex) {
+			throw new ClusterConfigurationException("cluster.balancing=shared-queue, but " + ex.getMessage() + ".",
+					"Run the application on Linux with Java 22 or later, or set 'cluster.balancing=auto' (the shared "
+							+ "queue where it is available) or 'reuse-port'.");
+		}
+	}
+
+	private void takeManagementPort() {
+		if (this.port == null) {
+			return;
+		}
+		Integer requested = this.environment.getProperty("management.server.port", Integer.class);
+		if (requested == null || requested < 0 || requested.equals(this.port)) {
+			return;
+		}
+		PortReservation reserved = reserve("management.server.address", requested);
+		this.reservations.add(reserved);
+		this.managementPort = reserved.port();
+	}
+
+	private PortReservation reserve(String addressProperty, int port) {
+		InetAddress address = this.environment.getProperty(addressProperty, InetAddress.class);
+		return take(addressProperty, port, () -> PortReservation.reserve(address, port));
+	}
+
+	private static PortReservation take(String addressProperty, int port, Reservation reservation) {
+		try {
+			return reservation.take();
+		}
+		catch (IOException ex) {
+			throw new ClusterConfigurationException("Could not reserve port " + port + ": " + ex.getMessage(),
+					"Check that the port and '" + addressProperty + "' are valid on this host.");
+		}
+	}
+
+	/**
+	 * Return the application's port, as the workers share it.
+	 * @return the port, or {@code null} without a web server
+	 */
+	Integer port() {
+		return this.port;
+	}
+
+	/**
+	 * Return the separate management port.
+	 * @return the port, or {@code null} without one
+	 */
+	Integer managementPort() {
+		return this.managementPort;
+	}
+
+	/**
+	 * Return how connections on the application's port reach the workers.
+	 * @return the model, or {@code null} without a web server
+	 */
+	AcceptQueue acceptQueue() {
+		return this.acceptQueue;
+	}
+
+	@Override
+	public void close() {
+		this.reservations.forEach(PortReservation::close);
+	}
+
+	@FunctionalInterface
+	private interface Reservation {
+
+		PortReservation take() throws IOException;
+
+	}
+
+}
