@@ -41,7 +41,7 @@ for server in $SERVERS; do
 	echo "== $server"
 	roll=$(JAR="$jars/$server.jar" APP_ARGS="$args" MIGRATE_VALUES=0 benchmarks/rolling-restart.sh | tee -a /dev/stderr | grep '^tcp_migrate_req=0:' || true)
 	deploy_status=0
-	deploy=$(JAR="$jars/$server.jar" APP_ARGS="$args" MIGRATE_VALUES=0 benchmarks/deploy.sh | tee -a /dev/stderr) || deploy_status=$?
+	JAR="$jars/$server.jar" APP_ARGS="$args" MIGRATE_VALUES=0 benchmarks/deploy.sh >&2 || deploy_status=$?
 	errors=$(grep -o 'Socket errors:[^,]*, [^,]*, [^,]*, [^,]*' <<<"$roll" || echo "Socket errors: none")
 	non2xx=$(sed -n 's/.*non-2xx \([0-9]*\).*/\1/p' <<<"$roll")
 	roll_ok=1

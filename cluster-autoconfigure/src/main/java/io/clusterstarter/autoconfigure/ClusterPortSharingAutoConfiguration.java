@@ -15,6 +15,7 @@ import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.autoconfigure.condition.SearchStrategy;
 import org.springframework.boot.jetty.ConfigurableJettyWebServerFactory;
@@ -93,9 +94,11 @@ public final class ClusterPortSharingAutoConfiguration {
 
 	/**
 	 * A leaving worker's responses close their connections, so that no keep-alive client sends
-	 * a request on a connection the graceful shutdown is about to close.
+	 * a request on a connection the graceful shutdown is about to close. Only the shared queue's
+	 * channels drain so; with a listener per worker the filters would only cost each request.
 	 */
 	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnProperty(name = "cluster.balancing", havingValue = AcceptQueue.SHARED_QUEUE)
 	@ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
 	@ConditionalOnClass(name = { "jakarta.servlet.Filter", "org.springframework.web.filter.OncePerRequestFilter" })
 	static class ServletLeaving {
@@ -113,6 +116,7 @@ public final class ClusterPortSharingAutoConfiguration {
 	}
 
 	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnProperty(name = "cluster.balancing", havingValue = AcceptQueue.SHARED_QUEUE)
 	@ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.REACTIVE)
 	@ConditionalOnClass(name = "org.springframework.web.server.WebFilter")
 	static class ReactiveLeaving {

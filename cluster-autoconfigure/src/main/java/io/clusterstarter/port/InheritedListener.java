@@ -1,7 +1,6 @@
 package io.clusterstarter.port;
 
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.nio.channels.Channel;
 import java.nio.channels.ServerSocketChannel;
 
@@ -33,19 +32,6 @@ public final class InheritedListener {
 		throw new IOException("This worker was told to accept from its primary's listening socket, but its standard "
 				+ "input is " + ((inherited != null) ? inherited.getClass().getSimpleName() : "not a socket")
 				+ "; a process between the primary and the worker (a wrapper script) may have replaced it");
-	}
-
-	/**
-	 * Return the port of the inherited listening socket, if there is one.
-	 * @return the port, or -1
-	 */
-	public static int port() {
-		try {
-			return ((InetSocketAddress) channel().getLocalAddress()).getPort();
-		}
-		catch (IOException | RuntimeException ex) {
-			return -1;
-		}
 	}
 
 }

@@ -70,38 +70,44 @@ final class ClusterPorts implements AutoCloseable {
 			return;
 		}
 		AcceptQueue queue = chooseAcceptQueue(balancing);
-		if (queue.shared()) {
-			InetAddress address = this.environment.getProperty("server.address", InetAddress.class);
-			int backlog = this.environment.getProperty("server.tomcat.accept-count", Integer.class, DEFAULT_BACKLOG);
-			PortReservation listening = take("server.address", requested,
-					() -> PortReservation.listen(address, requested, backlog));
-			try {
-				listening.handToWorkers();
-			}
-			catch (IOException ex) {
-				listening.close();
-				if (balancing == ClusterProperties.Balancing.SHARED_QUEUE) {
-					throw new ClusterConfigurationException(
-							"cluster.balancing=shared-queue, but the listening socket could not be passed to the workers: "
-									+ ex.getMessage(),
-							"Set 'cluster.balancing=reuse-port' or 'auto'.");
-				}
-				logger.warn("Could not pass the listening socket to the workers (" + ex.getMessage()
-						+ "); falling back to SO_REUSEPORT");
-				queue = AcceptQueue.reusePort("the socket could not be passed to the workers");
-			}
-			if (queue.shared()) {
-				this.reservations.add(listening);
-				this.port = listening.port();
-			}
+		PortReservation reservation = queue.shared() ? listenForWorkers(requested, balancing) : null;
+		if (queue.shared() && reservation == null) {
+			queue = AcceptQueue.reusePort("the socket could not be passed to the workers");
 		}
-		if (!queue.shared()) {
-			PortReservation reserved = reserve("server.address", requested);
-			this.reservations.add(reserved);
-			this.port = reserved.port();
+		if (reservation == null) {
+			reservation = reserve("server.address", requested);
 		}
+		this.reservations.add(reservation);
+		this.port = reservation.port();
 		this.acceptQueue = queue;
 		logger.info(queue.describe(this.port));
+	}
+
+	/**
+	 * Listen on the port and pass the socket to the workers.
+	 * @return the listening socket, or {@code null} to fall back to {@code SO_REUSEPORT}
+	 */
+	private PortReservation listenForWorkers(int requested, ClusterProperties.Balancing balancing) {
+		InetAddress address = this.environment.getProperty("server.address", InetAddress.class);
+		int backlog = this.environment.getProperty("server.tomcat.accept-count", Integer.class, DEFAULT_BACKLOG);
+		PortReservation listening = take("server.address", requested,
+				() -> PortReservation.listen(address, requested, backlog));
+		try {
+			listening.handToWorkers();
+			return listening;
+		}
+		catch (IOException ex) {
+			listening.close();
+			if (balancing == ClusterProperties.Balancing.SHARED_QUEUE) {
+				throw new ClusterConfigurationException(
+						"cluster.balancing=shared-queue, but the listening socket could not be passed to the workers: "
+								+ ex.getMessage(),
+						"Set 'cluster.balancing=reuse-port' or 'auto'.");
+			}
+			logger.warn("Could not pass the listening socket to the workers (" + ex.getMessage()
+					+ "); falling back to SO_REUSEPORT");
+			return null;
+		}
 	}
 
 	private static AcceptQueue chooseAcceptQueue(ClusterProperties.Balancing balancing) {

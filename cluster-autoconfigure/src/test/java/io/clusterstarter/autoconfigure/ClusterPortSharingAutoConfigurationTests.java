@@ -99,13 +99,29 @@ class ClusterPortSharingAutoConfigurationTests {
 		new WebApplicationContextRunner()
 			.withConfiguration(AutoConfigurations.of(ClusterPortSharingAutoConfiguration.class))
 			.withInitializer(ClusterAutoConfigurationTests::makeWorker)
+			.withPropertyValues("cluster.balancing=shared-queue")
 			.run((context) -> assertThat(context).hasBean("leavingConnectionsFilter")
 				.doesNotHaveBean(LeavingConnectionsWebFilter.class));
 		new ReactiveWebApplicationContextRunner()
 			.withConfiguration(AutoConfigurations.of(ClusterPortSharingAutoConfiguration.class))
 			.withInitializer(ClusterAutoConfigurationTests::makeWorker)
+			.withPropertyValues("cluster.balancing=shared-queue")
 			.run((context) -> assertThat(context).hasSingleBean(LeavingConnectionsWebFilter.class)
 				.doesNotHaveBean("leavingConnectionsFilter"));
+	}
+
+	@Test
+	void workersWithAListenerEachAddNoFilterToTheirRequests() {
+		new WebApplicationContextRunner()
+			.withConfiguration(AutoConfigurations.of(ClusterPortSharingAutoConfiguration.class))
+			.withInitializer(ClusterAutoConfigurationTests::makeWorker)
+			.withPropertyValues("cluster.balancing=reuse-port")
+			.run((context) -> assertThat(context).doesNotHaveBean("leavingConnectionsFilter"));
+		new ReactiveWebApplicationContextRunner()
+			.withConfiguration(AutoConfigurations.of(ClusterPortSharingAutoConfiguration.class))
+			.withInitializer(ClusterAutoConfigurationTests::makeWorker)
+			.withPropertyValues("cluster.balancing=reuse-port")
+			.run((context) -> assertThat(context).doesNotHaveBean(LeavingConnectionsWebFilter.class));
 	}
 
 	@Test

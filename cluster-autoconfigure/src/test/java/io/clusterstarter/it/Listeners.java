@@ -2,6 +2,7 @@ package io.clusterstarter.it;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
@@ -18,16 +19,28 @@ final class Listeners {
 	}
 
 	static Set<Long> on(int port) {
-		try {
-			Process process = new ProcessBuilder("ss", "-ltnpH", "sport = :" + port).redirectErrorStream(true).start();
-			String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-			process.waitFor();
-			Set<Long> pids = new TreeSet<>();
-			Matcher matcher = PID.matcher(output);
+		Set<Long> pids = new TreeSet<>();
+		for (String line : ss("-ltnpH", port)) {
+			Matcher matcher = PID.matcher(line);
 			while (matcher.find()) {
 				pids.add(Long.parseLong(matcher.group(1)));
 			}
-			return pids;
+		}
+		return pids;
+	}
+
+	/**
+	 * Run {@code ss} for the sockets on a local port.
+	 * @param options the options, such as {@code -ltnH}
+	 * @param port the port
+	 * @return one line per socket
+	 */
+	static List<String> ss(String options, int port) {
+		try {
+			Process process = new ProcessBuilder("ss", options, "sport = :" + port).redirectErrorStream(true).start();
+			String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+			process.waitFor();
+			return output.lines().filter((line) -> !line.isBlank()).toList();
 		}
 		catch (IOException ex) {
 			throw new IllegalStateException("ss (iproute2) is needed by this test", ex);

@@ -1,7 +1,6 @@
 package io.clusterstarter.it;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -218,21 +217,14 @@ class SharedQueueIntegrationTests {
 	}
 
 	/** The sockets listening on a port, one line of {@code ss} each. */
-	private static List<String> listeningSockets(int port) throws IOException, InterruptedException {
-		return ss("-ltnpH", port);
+	private static List<String> listeningSockets(int port) {
+		return Listeners.ss("-ltnpH", port);
 	}
 
 	/** Connections in the listening socket's queue, not accepted yet ({@code ss}'s Recv-Q). */
-	private static int queuedConnections(int port) throws IOException, InterruptedException {
-		List<String> sockets = ss("-ltnH", port);
+	private static int queuedConnections(int port) {
+		List<String> sockets = Listeners.ss("-ltnH", port);
 		return sockets.isEmpty() ? 0 : Integer.parseInt(sockets.get(0).trim().split("\\s+")[1]);
-	}
-
-	private static List<String> ss(String options, int port) throws IOException, InterruptedException {
-		Process process = new ProcessBuilder("ss", options, "sport = :" + port).redirectErrorStream(true).start();
-		String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-		process.waitFor();
-		return output.lines().filter((line) -> !line.isBlank()).toList();
 	}
 
 	private static int occurrences(String text, String part) {
