@@ -20,7 +20,7 @@ final class Listeners {
 
 	static Set<Long> on(int port) {
 		Set<Long> pids = new TreeSet<>();
-		for (String line : ss("-ltnpH", port)) {
+		for (String line : ss("-ltnpH", "sport = :" + port)) {
 			Matcher matcher = PID.matcher(line);
 			while (matcher.find()) {
 				pids.add(Long.parseLong(matcher.group(1)));
@@ -30,14 +30,14 @@ final class Listeners {
 	}
 
 	/**
-	 * Run {@code ss} for the sockets on a local port.
+	 * Run {@code ss}.
 	 * @param options the options, such as {@code -ltnH}
-	 * @param port the port
+	 * @param filter the filter, such as {@code sport = :8080}
 	 * @return one line per socket
 	 */
-	static List<String> ss(String options, int port) {
+	static List<String> ss(String options, String filter) {
 		try {
-			Process process = new ProcessBuilder("ss", options, "sport = :" + port).redirectErrorStream(true).start();
+			Process process = new ProcessBuilder("ss", options, filter).redirectErrorStream(true).start();
 			String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
 			process.waitFor();
 			return output.lines().filter((line) -> !line.isBlank()).toList();

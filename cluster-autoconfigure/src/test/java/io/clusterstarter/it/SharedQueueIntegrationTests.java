@@ -9,6 +9,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
 import io.clusterstarter.it.ClusterProcess.Response;
@@ -83,21 +85,29 @@ class SharedQueueIntegrationTests {
 			// What waits in the queue survives a worker's kill: both frozen, requests queue, one killed
 			ClusterProcess.signal("STOP", frozen, other);
 			List<CompletableFuture<Response>> queued = new ArrayList<>();
+			// A thread per request, whatever the common pool's size: all 8 must wait at once
+			ExecutorService clients = Executors.newFixedThreadPool(8);
 			try {
 				for (int i = 0; i < 8; i++) {
 					queued.add(CompletableFuture
-						.supplyAsync(() -> ClusterProcess.get(port, "/", Duration.ofSeconds(60))));
+						.supplyAsync(() -> ClusterProcess.get(port, "/", Duration.ofSeconds(60)), clients));
 				}
-				await().atMost(Duration.ofSeconds(20)).until(() -> queuedConnections(port) >= 8);
+				// Connected, with nobody running to accept them: they wait in the queue
+				await().atMost(Duration.ofSeconds(20)).until(() -> clientConnections(port) >= 8);
 				ClusterProcess.signal("KILL", frozen);
 			}
 			finally {
 				ClusterProcess.signal("CONT", other);
 			}
-			for (CompletableFuture<Response> request : queued) {
-				Response response = request.get(60, TimeUnit.SECONDS);
-				assertThat(response.status()).isEqualTo(200);
-				assertThat(ClusterProcess.json.readTree(response.body()).get("pid").asLong()).isEqualTo(other);
+			try {
+				for (CompletableFuture<Response> request : queued) {
+					Response response = request.get(60, TimeUnit.SECONDS);
+					assertThat(response.status()).isEqualTo(200);
+					assertThat(ClusterProcess.json.readTree(response.body()).get("pid").asLong()).isEqualTo(other);
+				}
+			}
+			finally {
+				clients.shutdownNow();
 			}
 			// A rolling restart under load loses nothing, without net.ipv4.tcp_migrate_req
 			cluster.awaitListening(2, Duration.ofSeconds(120));
@@ -218,13 +228,12 @@ class SharedQueueIntegrationTests {
 
 	/** The sockets listening on a port, one line of {@code ss} each. */
 	private static List<String> listeningSockets(int port) {
-		return Listeners.ss("-ltnpH", port);
+		return Listeners.ss("-ltnpH", "sport = :" + port);
 	}
 
-	/** Connections in the listening socket's queue, not accepted yet ({@code ss}'s Recv-Q). */
-	private static int queuedConnections(int port) {
-		List<String> sockets = Listeners.ss("-ltnH", port);
-		return sockets.isEmpty() ? 0 : Integer.parseInt(sockets.get(0).trim().split("\\s+")[1]);
+	/** This test's connections to a port that have been established (the kernel's handshake done). */
+	private static int clientConnections(int port) {
+		return (int) Listeners.ss("-tnH", "dport = :" + port).stream().filter((line) -> line.startsWith("ESTAB")).count();
 	}
 
 	private static int occurrences(String text, String part) {
