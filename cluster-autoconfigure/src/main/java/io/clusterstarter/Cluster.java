@@ -86,7 +86,8 @@ public interface Cluster {
 	 * single-worker replacement under way (see {@link #restartWorker(int)}) finishes first. Publishes a
 	 * {@link io.clusterstarter.event.RollingRestartEvent} when it starts and when it ends. SIGHUP to
 	 * the primary starts one too.
-	 * @return completes when every worker has been replaced, or fails with the reason it stopped
+	 * @return completes when every worker has been replaced, or fails with a
+	 * {@link RollAbortedException} giving the reason it stopped
 	 * @throws IllegalStateException outside the primary, while the cluster shuts down, or while
 	 * another rolling restart runs
 	 */

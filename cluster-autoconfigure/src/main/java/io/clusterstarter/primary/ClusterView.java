@@ -11,6 +11,8 @@ import io.clusterstarter.ClusterSettings;
 import io.clusterstarter.ClusterSnapshot;
 import io.clusterstarter.ProcessMemory;
 import io.clusterstarter.autoconfigure.ClusterProperties;
+import io.clusterstarter.deploy.Release;
+import io.clusterstarter.deploy.Releases;
 import io.clusterstarter.ipc.IpcMessage;
 import io.clusterstarter.observe.ClusterCounters;
 import io.clusterstarter.resources.WorkerShares;

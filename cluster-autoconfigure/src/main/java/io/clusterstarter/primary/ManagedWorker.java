@@ -9,6 +9,7 @@ import java.util.concurrent.CompletableFuture;
 
 import io.clusterstarter.Worker;
 import io.clusterstarter.WorkerState;
+import io.clusterstarter.deploy.Release;
 import io.clusterstarter.image.ImageLaunch;
 import io.clusterstarter.ipc.IpcConnection;
 import io.clusterstarter.ipc.IpcMessage;

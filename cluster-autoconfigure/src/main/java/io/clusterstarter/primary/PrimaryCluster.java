@@ -37,6 +37,11 @@ import io.clusterstarter.Worker;
 import io.clusterstarter.WorkerState;
 import io.clusterstarter.autoconfigure.ClusterProperties;
 import io.clusterstarter.command.JvmLaunch;
+import io.clusterstarter.control.ControlledCluster;
+import io.clusterstarter.deploy.Deployment;
+import io.clusterstarter.deploy.LaunchedJarWatch;
+import io.clusterstarter.deploy.Release;
+import io.clusterstarter.deploy.Releases;
 import io.clusterstarter.event.ClusterSetupEvent;
 import io.clusterstarter.event.WorkerDisconnectEvent;
 import io.clusterstarter.event.WorkerForkEvent;
@@ -49,6 +54,7 @@ import io.clusterstarter.ipc.IpcMessage;
 import io.clusterstarter.ipc.IpcServer;
 import io.clusterstarter.ipc.MessageCodec;
 import io.clusterstarter.observe.ClusterCounters;
+import io.clusterstarter.observe.ClusterGauges;
 import io.clusterstarter.observe.PrimaryFootprint;
 import io.clusterstarter.observe.WorkerOutput;
 import io.clusterstarter.resources.OomKills;
@@ -65,7 +71,7 @@ import org.springframework.context.ApplicationEventPublisher;
  *
  * @author cluster-spring-boot-starter
  */
-public class PrimaryCluster implements Cluster, IpcServer.Authenticator {
+public class PrimaryCluster implements ControlledCluster, ClusterGauges, IpcServer.Authenticator {
 
 	private static final Log logger = LogFactory.getLog(PrimaryCluster.class);
 
@@ -185,7 +191,7 @@ public class PrimaryCluster implements Cluster, IpcServer.Authenticator {
 				options.shares().memory());
 		this.processes = new WorkerProcesses(launch, options, properties, this, this.settings);
 		this.releases = new Releases(this.processes.launchedRelease());
-		this.deployment = new Deployment(this, properties, this.processes, this.releases);
+		this.deployment = new Deployment(new ClusterDeployTarget(this, this.processes), properties, this.releases);
 		this.jarWatch = LaunchedJarWatch.of(launch);
 		this.view = new ClusterView(this, properties, options, this.counters);
 	}
@@ -362,6 +368,7 @@ public class PrimaryCluster implements Cluster, IpcServer.Authenticator {
 	 * @throws io.clusterstarter.deploy.DeployRefusedException if the artifact cannot be deployed
 	 * @throws IllegalStateException if a deploy or rolling restart already runs
 	 */
+	@Override
 	public CompletableFuture<Void> reload() {
 		Path artifact = reloadArtifact();
 		return (artifact != null) ? this.deployment.reload(artifact) : rollingRestart();
@@ -400,6 +407,7 @@ public class PrimaryCluster implements Cluster, IpcServer.Authenticator {
 	 * Return the primary's view of the cluster.
 	 * @return the snapshot
 	 */
+	@Override
 	public ClusterSnapshot snapshot() {
 		return onLoop(() -> this.view.snapshot(new TreeMap<>(this.workers).values()));
 	}
@@ -448,10 +456,10 @@ public class PrimaryCluster implements Cluster, IpcServer.Authenticator {
 	}
 
 	/**
-	 * Return every worker not yet exited, leaving or not; loop only.
+	 * Return the release of every worker not yet exited; loop only.
 	 */
-	List<ManagedWorker> liveWorkers() {
-		return List.copyOf(this.workers.values());
+	List<Release> liveReleases() {
+		return this.workers.values().stream().map(ManagedWorker::release).toList();
 	}
 
 	/**
@@ -477,15 +485,18 @@ public class PrimaryCluster implements Cluster, IpcServer.Authenticator {
 	/**
 	 * Return how many live workers run each release version; any thread.
 	 */
-	Map<String, Long> workersByVersion() {
-		return Releases.versions(this.workers.values());
+	@Override
+	public Map<String, Long> workersByVersion() {
+		return Releases.versions(this.workers.values().stream().map(ManagedWorker::release));
 	}
 
-	int countInState(WorkerState state) {
+	@Override
+	public int countInState(WorkerState state) {
 		return (int) this.workers.values().stream().filter((worker) -> worker.state() == state).count();
 	}
 
-	int configuredWorkers() {
+	@Override
+	public int configuredWorkers() {
 		return this.target;
 	}
 
@@ -493,7 +504,8 @@ public class PrimaryCluster implements Cluster, IpcServer.Authenticator {
 		return this.lead.isLead(worker);
 	}
 
-	WorkerOutput output() {
+	@Override
+	public WorkerOutput output() {
 		return this.output;
 	}
 
@@ -513,7 +525,8 @@ public class PrimaryCluster implements Cluster, IpcServer.Authenticator {
 		return this.deployment.snapshot();
 	}
 
-	int failedSlotCount() {
+	@Override
+	public int failedSlotCount() {
 		return this.restarts.failedCount();
 	}
 
@@ -831,7 +844,7 @@ public class PrimaryCluster implements Cluster, IpcServer.Authenticator {
 	 */
 	private void servedIfReady(ManagedWorker worker) {
 		if (serving(worker) && worker.isReady() && !worker.isLeaving()) {
-			this.releases.served(worker);
+			this.releases.served(worker.slot(), worker.release());
 		}
 	}
 
@@ -911,7 +924,7 @@ public class PrimaryCluster implements Cluster, IpcServer.Authenticator {
 		startWaitingForks();
 		// A slot a roll waits for may have its worker now; a release nobody runs any more goes
 		this.replacements.rollNext();
-		if (!this.deployment.isRunning() && this.releases.closeUnused(liveWorkers())) {
+		if (!this.deployment.isRunning() && this.releases.closeUnused(liveReleases())) {
 			this.processes.removeUnusedReleases();
 		}
 	}

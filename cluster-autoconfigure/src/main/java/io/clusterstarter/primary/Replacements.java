@@ -12,7 +12,9 @@ import java.util.SortedSet;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 
+import io.clusterstarter.RollAbortedException;
 import io.clusterstarter.autoconfigure.ClusterProperties;
+import io.clusterstarter.deploy.Release;
 import io.clusterstarter.event.RollingRestartEvent;
 import io.clusterstarter.ipc.IpcMessage;
 import io.clusterstarter.observe.ClusterCounters;
@@ -349,7 +351,7 @@ final class Replacements {
 				this.cluster.publish(new RollingRestartEvent(this.cluster, RollingRestartEvent.Phase.ABORTED,
 						current.replaced, failure));
 			}
-			current.done.completeExceptionally(new Aborted(current.description, failure));
+			current.done.completeExceptionally(new RollAbortedException(current.description, failure));
 		}
 	}
 
@@ -392,27 +394,6 @@ final class Replacements {
 
 	private static String megabytes(long bytes) {
 		return (bytes / (1024 * 1024)) + " MB";
-	}
-
-	/**
-	 * Why a roll stopped early, as its future fails with it.
-	 */
-	static final class Aborted extends IllegalStateException {
-
-		private final String reason;
-
-		Aborted(String description, String reason) {
-			super(description + " aborted: " + reason);
-			this.reason = reason;
-		}
-
-		/**
-		 * Return the reason alone, without the roll's description.
-		 */
-		String reason() {
-			return this.reason;
-		}
-
 	}
 
 	/**

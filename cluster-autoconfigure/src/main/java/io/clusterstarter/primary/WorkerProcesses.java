@@ -14,6 +14,7 @@ import io.clusterstarter.autoconfigure.ClusterProperties;
 import io.clusterstarter.command.JvmLaunch;
 import io.clusterstarter.command.WorkerCommand;
 import io.clusterstarter.deploy.DeployRefusedException;
+import io.clusterstarter.deploy.Release;
 import io.clusterstarter.deploy.ReleaseArtifact;
 import io.clusterstarter.image.ImageLaunch;
 import io.clusterstarter.image.ImageSource;

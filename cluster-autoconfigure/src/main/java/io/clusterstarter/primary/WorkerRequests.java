@@ -12,6 +12,7 @@ import io.clusterstarter.ipc.IpcConnection;
 import io.clusterstarter.ipc.IpcMessage;
 import io.clusterstarter.ipc.MessageCodec;
 import io.clusterstarter.observe.ClusterCounters;
+import io.clusterstarter.observe.PrimaryMeters;
 import io.clusterstarter.observe.PrometheusTextMerger;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;

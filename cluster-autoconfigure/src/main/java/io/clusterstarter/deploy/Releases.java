@@ -1,4 +1,4 @@
-package io.clusterstarter.primary;
+package io.clusterstarter.deploy;
 
 import java.util.ArrayList;
 import java.util.Collection;
@@ -9,6 +9,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * Which release the cluster runs where: the current one (new slots start with it), the previous
@@ -20,7 +21,7 @@ import java.util.stream.Collectors;
  *
  * @author cluster-spring-boot-starter
  */
-final class Releases {
+public final class Releases {
 
 	private Release current;
 
@@ -33,23 +34,37 @@ final class Releases {
 	/** The release a deploy under way moves the slots to, kept while it runs. */
 	private Release deploying;
 
-	Releases(Release launched) {
+	/**
+	 * Start with the release the primary was launched with.
+	 * @param launched the launched release, current and open
+	 */
+	public Releases(Release launched) {
 		this.current = launched;
 		this.open.add(launched);
 	}
 
-	Release current() {
+	/**
+	 * Return the current release: new slots start with it.
+	 * @return the current release
+	 */
+	public Release current() {
 		return this.current;
 	}
 
-	Release previous() {
+	/**
+	 * Return the release before the current one, or {@code null} before the first deploy.
+	 * @return the previous release
+	 */
+	public Release previous() {
 		return this.previous;
 	}
 
 	/**
 	 * Return the release a fork into the slot runs.
+	 * @param slot the slot
+	 * @return its release
 	 */
-	Release forSlot(int slot) {
+	public Release forSlot(int slot) {
 		return this.bySlot.getOrDefault(slot, this.current);
 	}
 
@@ -80,9 +95,11 @@ final class Releases {
 
 	/**
 	 * A worker serves (listening and ready): its slot now runs its release.
+	 * @param slot the worker's slot
+	 * @param release the worker's release
 	 */
-	void served(ManagedWorker worker) {
-		this.bySlot.put(worker.slot(), worker.release());
+	public void served(int slot, Release release) {
+		this.bySlot.put(slot, release);
 	}
 
 	/**
@@ -98,8 +115,9 @@ final class Releases {
 
 	/**
 	 * The slots from this one up are gone (scaled down).
+	 * @param slot the first slot gone
 	 */
-	void forgetFrom(int slot) {
+	public void forgetFrom(int slot) {
 		this.bySlot.keySet().removeIf((key) -> key >= slot);
 	}
 
@@ -118,24 +136,25 @@ final class Releases {
 
 	/**
 	 * Return how many of the live workers run each version, for the meter and the health.
+	 * @param live the release of each live worker
+	 * @return the count of each version
 	 */
-	static Map<String, Long> versions(Collection<ManagedWorker> live) {
-		return live.stream()
-			.collect(Collectors.groupingBy((worker) -> String.valueOf(worker.release().version()), TreeMap::new,
-					Collectors.counting()));
+	public static Map<String, Long> versions(Stream<Release> live) {
+		return live.collect(
+				Collectors.groupingBy((release) -> String.valueOf(release.version()), TreeMap::new, Collectors.counting()));
 	}
 
 	/**
 	 * Close the releases that are neither current, previous nor being deployed, nor any slot's,
 	 * nor any live worker's (those leaving included: they run from its files until they exit).
-	 * @param live every worker not yet exited
+	 * @param live the release of every worker not yet exited
 	 * @return whether any release was closed
 	 */
-	boolean closeUnused(Collection<ManagedWorker> live) {
+	public boolean closeUnused(Collection<Release> live) {
 		boolean closed = false;
 		for (Release release : List.copyOf(this.open)) {
 			boolean used = release == this.current || release == this.previous || release == this.deploying
-					|| this.bySlot.containsValue(release) || live.stream().anyMatch((worker) -> worker.release() == release);
+					|| this.bySlot.containsValue(release) || live.contains(release);
 			if (!used) {
 				this.open.remove(release);
 				release.close();
@@ -145,7 +164,10 @@ final class Releases {
 		return closed;
 	}
 
-	void closeAll() {
+	/**
+	 * Close every open release, as the primary stops.
+	 */
+	public void closeAll() {
 		this.open.forEach(Release::close);
 	}
 

@@ -1,4 +1,4 @@
-package io.clusterstarter.primary;
+package io.clusterstarter.deploy;
 
 import io.clusterstarter.command.JvmLaunch;
 
@@ -21,7 +21,7 @@ import org.apache.commons.logging.LogFactory;
  *
  * @author cluster-spring-boot-starter
  */
-final class LaunchedJarWatch {
+public final class LaunchedJarWatch {
 
 	private static final Log logger = LogFactory.getLog(LaunchedJarWatch.class);
 
@@ -58,7 +58,7 @@ final class LaunchedJarWatch {
 	 * @param launch the primary's launch
 	 * @return the watch, or {@code null} for another launch
 	 */
-	static LaunchedJarWatch of(JvmLaunch launch) {
+	public static LaunchedJarWatch of(JvmLaunch launch) {
 		if (!launch.isJar()) {
 			return null;
 		}
@@ -79,7 +79,7 @@ final class LaunchedJarWatch {
 	 * Check the jar, and warn once for each kind of change.
 	 * @param running the release the cluster runs now, for the message
 	 */
-	void check(Release running) {
+	public void check(Release running) {
 		Fingerprint now = Fingerprint.of(this.jar);
 		String change;
 		if (now == null) {

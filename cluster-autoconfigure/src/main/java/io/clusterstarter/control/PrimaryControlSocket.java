@@ -1,4 +1,4 @@
-package io.clusterstarter.primary;
+package io.clusterstarter.control;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -8,8 +8,6 @@ import java.util.function.Function;
 
 import io.clusterstarter.autoconfigure.ClusterConfigurationException;
 import io.clusterstarter.autoconfigure.ClusterProperties;
-import io.clusterstarter.control.ControlDirectory;
-import io.clusterstarter.control.ControlServer;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
@@ -24,7 +22,7 @@ import org.springframework.core.env.Environment;
  *
  * @author cluster-spring-boot-starter
  */
-final class PrimaryControlSocket {
+public final class PrimaryControlSocket {
 
 	private static final Log logger = LogFactory.getLog(PrimaryControlSocket.class);
 
@@ -42,7 +40,7 @@ final class PrimaryControlSocket {
 	 * @return the server, or {@code null} when disabled
 	 * @throws ClusterConfigurationException if it cannot be opened
 	 */
-	static ControlServer open(ClusterProperties properties, Environment environment, Class<?> mainClass, Integer port,
+	public static ControlServer open(ClusterProperties properties, Environment environment, Class<?> mainClass, Integer port,
 			Function<String, ControlServer.Handler> commands, Path jar) {
 		ClusterProperties.Control control = properties.getControl();
 		if (!control.isEnabled()) {

@@ -1,8 +1,7 @@
-package io.clusterstarter.primary;
+package io.clusterstarter.deploy;
 
 import io.clusterstarter.ClusterSnapshot;
 import io.clusterstarter.command.JvmLaunch;
-import io.clusterstarter.deploy.ReleaseArtifact;
 import io.clusterstarter.image.ReleaseStore;
 import io.clusterstarter.image.WorkerImages;
 
@@ -14,7 +13,7 @@ import io.clusterstarter.image.WorkerImages;
  *
  * @author cluster-spring-boot-starter
  */
-final class Release implements AutoCloseable {
+public final class Release implements AutoCloseable {
 
 	private final int number;
 
@@ -39,7 +38,7 @@ final class Release implements AutoCloseable {
 	 * @param launch how its workers are launched
 	 * @param images its worker image
 	 */
-	Release(int number, ReleaseArtifact artifact, String named, ReleaseStore.Staged staged, JvmLaunch launch,
+	public Release(int number, ReleaseArtifact artifact, String named, ReleaseStore.Staged staged, JvmLaunch launch,
 			WorkerImages images) {
 		this.number = number;
 		this.artifact = artifact;
@@ -49,33 +48,52 @@ final class Release implements AutoCloseable {
 		this.images = images;
 	}
 
-	ReleaseArtifact artifact() {
+	/**
+	 * Return what the artifact is, or {@code null} for a launch that is not an executable jar.
+	 * @return the artifact
+	 */
+	public ReleaseArtifact artifact() {
 		return this.artifact;
 	}
 
-	JvmLaunch launch() {
+	/**
+	 * Return how its workers are launched.
+	 * @return the launch
+	 */
+	public JvmLaunch launch() {
 		return this.launch;
 	}
 
-	WorkerImages images() {
+	/**
+	 * Return its worker image.
+	 * @return the image
+	 */
+	public WorkerImages images() {
 		return this.images;
 	}
 
 	/**
 	 * Return the version, or {@code null} when the launch tells none.
+	 * @return the version
 	 */
-	String version() {
+	public String version() {
 		return (this.artifact != null) ? this.artifact.version() : null;
 	}
 
 	/**
 	 * Return whether this release has the content of an artifact.
+	 * @param sha256 the artifact's SHA-256, in hex
+	 * @return whether it is this release's
 	 */
-	boolean hasContent(String sha256) {
+	public boolean hasContent(String sha256) {
 		return this.artifact != null && this.artifact.sha256().equals(sha256);
 	}
 
-	ClusterSnapshot.Release snapshot() {
+	/**
+	 * Return the release as the cluster endpoint shows it.
+	 * @return the snapshot
+	 */
+	public ClusterSnapshot.Release snapshot() {
 		if (this.artifact == null) {
 			return new ClusterSnapshot.Release(null, this.named, null, this.named);
 		}

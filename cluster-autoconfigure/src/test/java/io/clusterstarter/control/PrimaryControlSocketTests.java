@@ -1,10 +1,9 @@
-package io.clusterstarter.primary;
+package io.clusterstarter.control;
 
 import java.nio.file.Path;
 
 import io.clusterstarter.autoconfigure.ClusterConfigurationException;
 import io.clusterstarter.autoconfigure.ClusterProperties;
-import io.clusterstarter.control.ControlProtocol;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -1,4 +1,4 @@
-package io.clusterstarter.primary;
+package io.clusterstarter.deploy;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -8,10 +8,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 
 import io.clusterstarter.ClusterSnapshot;
+import io.clusterstarter.RollAbortedException;
 import io.clusterstarter.autoconfigure.ClusterProperties;
-import io.clusterstarter.deploy.DeployDirectory;
-import io.clusterstarter.deploy.DeployPreflight;
-import io.clusterstarter.deploy.DeployRefusedException;
 import io.clusterstarter.event.DeployEvent;
 import io.clusterstarter.image.ReleaseStore;
 import org.apache.commons.logging.Log;
@@ -28,15 +26,13 @@ import org.apache.commons.logging.LogFactory;
  *
  * @author cluster-spring-boot-starter
  */
-final class Deployment {
+public final class Deployment {
 
 	private static final Log logger = LogFactory.getLog(Deployment.class);
 
-	private final PrimaryCluster cluster;
+	private final DeployTarget cluster;
 
 	private final ClusterProperties properties;
-
-	private final WorkerProcesses processes;
 
 	private final Releases releases;
 
@@ -62,10 +58,15 @@ final class Deployment {
 
 	}
 
-	Deployment(PrimaryCluster cluster, ClusterProperties properties, WorkerProcesses processes, Releases releases) {
+	/**
+	 * Create the deploys of a cluster.
+	 * @param cluster the cluster
+	 * @param properties its properties
+	 * @param releases its releases
+	 */
+	public Deployment(DeployTarget cluster, ClusterProperties properties, Releases releases) {
 		this.cluster = cluster;
 		this.properties = properties;
-		this.processes = processes;
 		this.releases = releases;
 	}
 
@@ -75,7 +76,7 @@ final class Deployment {
 	 * @param done completes once every slot runs it; fails with the reason when the deploy was
 	 * rolled back or failed
 	 */
-	record Started(ClusterSnapshot.Release release, CompletableFuture<Void> done) {
+	public record Started(ClusterSnapshot.Release release, CompletableFuture<Void> done) {
 	}
 
 	/**
@@ -84,7 +85,7 @@ final class Deployment {
 	 * @return the deploy, started
 	 * @throws DeployRefusedException if it cannot be deployed: nothing was touched
 	 */
-	Started deploy(Path artifact) {
+	public Started deploy(Path artifact) {
 		Running claim = new Running(artifact);
 		this.cluster.onLoop(() -> {
 			claim(claim);
@@ -124,7 +125,7 @@ final class Deployment {
 	 * @return the release being deployed
 	 * @throws DeployRefusedException if it is refused
 	 */
-	ClusterSnapshot.Release fromEndpoint(String artifact) {
+	public ClusterSnapshot.Release fromEndpoint(String artifact) {
 		Path directory = this.properties.getDeploy().getDirectory();
 		Path file = DeployDirectory.resolve(
 				(directory != null) ? this.cluster.workingDirectory().resolve(directory) : null, artifact);
@@ -141,7 +142,7 @@ final class Deployment {
 	 * @throws DeployRefusedException if the artifact cannot be deployed
 	 * @throws IllegalStateException if a deploy or rolling restart already runs
 	 */
-	CompletableFuture<Void> reload(Path artifact) {
+	public CompletableFuture<Void> reload(Path artifact) {
 		Path absolute = this.cluster.workingDirectory().resolve(artifact).normalize();
 		String running = this.cluster.onLoop(() -> {
 			Release current = this.releases.current();
@@ -173,7 +174,7 @@ final class Deployment {
 			throw new DeployRefusedException("A deploy of " + this.running.artifact + " is running (since "
 					+ this.running.since + "); deploy once it has ended", true);
 		}
-		if (this.cluster.replacements().isRolling()) {
+		if (this.cluster.isRolling()) {
 			throw new DeployRefusedException("A rolling restart is running; deploy once it has ended", true);
 		}
 		this.running = claim;
@@ -193,7 +194,7 @@ final class Deployment {
 		if (!Files.isReadable(artifact)) {
 			throw new DeployRefusedException(artifact + " is not readable by this user", false);
 		}
-		Release release = this.processes.newRelease(artifact);
+		Release release = this.cluster.newRelease(artifact);
 		try {
 			Release current = this.cluster.onLoop(this.releases::current);
 			if (release.hasContent(current.artifact() != null ? current.artifact().sha256() : "")) {
@@ -204,7 +205,7 @@ final class Deployment {
 		}
 		catch (RuntimeException ex) {
 			release.close();
-			this.processes.removeUnusedReleases();
+			this.cluster.removeUnusedReleases();
 			throw ex;
 		}
 		// The same content again (back to the previous release): the one open keeps its image
@@ -233,8 +234,7 @@ final class Deployment {
 				if (this.cluster.isStopping()) {
 					throw new IllegalStateException("the cluster is shutting down");
 				}
-				rolled = this.cluster.replacements()
-					.rollTo(this.cluster.staying(), release, "Deploy of " + release.version());
+				rolled = this.cluster.rollTo(release, "Deploy of " + release.version());
 			}
 			catch (RuntimeException ex) {
 				end(claim, DeployEvent.Phase.FAILED, ex.getMessage(), done);
@@ -276,8 +276,7 @@ final class Deployment {
 		claim.phase = "rolling-back";
 		CompletableFuture<Void> back;
 		try {
-			back = this.cluster.replacements()
-				.rollTo(this.cluster.staying(), current, "Rollback to " + current.version());
+			back = this.cluster.rollTo(current, "Rollback to " + current.version());
 		}
 		catch (RuntimeException ex) {
 			end(claim, DeployEvent.Phase.FAILED, reason + "; the rollback could not start: " + ex.getMessage(), done);
@@ -314,22 +313,24 @@ final class Deployment {
 	}
 
 	private void closeUnused() {
-		if (this.releases.closeUnused(this.cluster.liveWorkers())) {
-			this.processes.removeUnusedReleases();
+		if (this.releases.closeUnused(this.cluster.liveReleases())) {
+			this.cluster.removeUnusedReleases();
 		}
 	}
 
 	/**
 	 * Return whether a deploy runs; loop only.
+	 * @return whether one runs
 	 */
-	boolean isRunning() {
+	public boolean isRunning() {
 		return this.running != null;
 	}
 
 	/**
 	 * Return the deploy under way for the endpoint, or {@code null}; loop only.
+	 * @return the deploy under way
 	 */
-	ClusterSnapshot.Deploy snapshot() {
+	public ClusterSnapshot.Deploy snapshot() {
 		Running current = this.running;
 		if (current == null) {
 			return null;
@@ -340,14 +341,14 @@ final class Deployment {
 	}
 
 	private DeployEvent event(DeployEvent.Phase phase, Release release, Release previous, String reason) {
-		return new DeployEvent(this.cluster, phase, release.snapshot(), (previous != null) ? previous.snapshot() : null,
+		return new DeployEvent(this.cluster.cluster(), phase, release.snapshot(), (previous != null) ? previous.snapshot() : null,
 				reason);
 	}
 
 	private static String reason(Throwable failure) {
 		Throwable cause = (failure instanceof CompletionException && failure.getCause() != null) ? failure.getCause()
 				: failure;
-		return (cause instanceof Replacements.Aborted aborted) ? aborted.reason() : cause.getMessage();
+		return (cause instanceof RollAbortedException aborted) ? aborted.reason() : cause.getMessage();
 	}
 
 }

@@ -1,4 +1,4 @@
-package io.clusterstarter.primary;
+package io.clusterstarter.observe;
 
 import java.util.Arrays;
 import java.util.Map;
@@ -7,7 +7,6 @@ import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
 
 import io.clusterstarter.WorkerState;
-import io.clusterstarter.observe.ClusterCounters;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.FunctionTimer;
 import io.micrometer.core.instrument.Gauge;
@@ -28,13 +27,13 @@ import org.springframework.util.ClassUtils;
  *
  * @author cluster-spring-boot-starter
  */
-final class PrimaryMeters implements MeterBinder {
+public final class PrimaryMeters implements MeterBinder {
 
-	private final PrimaryCluster cluster;
+	private final ClusterGauges cluster;
 
 	private final ClusterCounters counters;
 
-	private PrimaryMeters(PrimaryCluster cluster, ClusterCounters counters) {
+	private PrimaryMeters(ClusterGauges cluster, ClusterCounters counters) {
 		this.cluster = cluster;
 		this.counters = counters;
 	}
@@ -42,8 +41,11 @@ final class PrimaryMeters implements MeterBinder {
 	/**
 	 * Return a supplier of the primary's meters in Prometheus text format, or {@code null}
 	 * when the Prometheus registry is not on the class path.
+	 * @param cluster what the gauges read
+	 * @param counters the primary's counters
+	 * @return the meters' text
 	 */
-	static Supplier<String> prometheus(PrimaryCluster cluster, ClusterCounters counters) {
+	public static Supplier<String> prometheus(ClusterGauges cluster, ClusterCounters counters) {
 		if (!ClassUtils.isPresent("io.micrometer.prometheusmetrics.PrometheusMeterRegistry",
 				PrimaryMeters.class.getClassLoader())) {
 			return null;
@@ -72,10 +74,10 @@ final class PrimaryMeters implements MeterBinder {
 				.description("Live workers by state")
 				.register(registry);
 		}
-		Gauge.builder("cluster.workers.configured", this.cluster, PrimaryCluster::configuredWorkers)
+		Gauge.builder("cluster.workers.configured", this.cluster, ClusterGauges::configuredWorkers)
 			.description("The number of workers the primary keeps running")
 			.register(registry);
-		Gauge.builder("cluster.slots.failed", this.cluster, PrimaryCluster::failedSlotCount)
+		Gauge.builder("cluster.slots.failed", this.cluster, ClusterGauges::failedSlotCount)
 			.description("Slots whose workers exited too often and are no longer restarted")
 			.register(registry);
 		counter(registry, "cluster.worker.forks", "Workers forked", this.counters.forks);

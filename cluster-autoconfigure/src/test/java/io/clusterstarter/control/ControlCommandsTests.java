@@ -1,4 +1,4 @@
-package io.clusterstarter.primary;
+package io.clusterstarter.control;
 
 import java.util.List;
 

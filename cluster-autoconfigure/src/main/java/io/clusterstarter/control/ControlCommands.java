@@ -1,4 +1,4 @@
-package io.clusterstarter.primary;
+package io.clusterstarter.control;
 
 import java.io.IOException;
 import java.time.Duration;
@@ -11,12 +11,8 @@ import java.util.concurrent.ExecutionException;
 import java.util.function.Supplier;
 
 import io.clusterstarter.ClusterSnapshot;
+import io.clusterstarter.RollAbortedException;
 import io.clusterstarter.autoconfigure.ClusterProperties;
-import io.clusterstarter.control.ControlProgress;
-import io.clusterstarter.control.ControlProtocol;
-import io.clusterstarter.control.ControlServer;
-import io.clusterstarter.control.ControlSession;
-import io.clusterstarter.control.StatusTable;
 import io.clusterstarter.deploy.DeployRefusedException;
 import io.clusterstarter.observe.WorkerOutput;
 import tools.jackson.databind.json.JsonMapper;
@@ -32,7 +28,7 @@ import tools.jackson.databind.node.ObjectNode;
  *
  * @author cluster-spring-boot-starter
  */
-final class ControlCommands implements ControlServer.Handler {
+public final class ControlCommands implements ControlServer.Handler {
 
 	/** How many lines {@code logs} prints unless {@code -n} says. */
 	static final int DEFAULT_LOG_LINES = 20;
@@ -42,7 +38,7 @@ final class ControlCommands implements ControlServer.Handler {
 	/** The events {@code monit} shows under the table. */
 	private static final int MONIT_EVENTS = 10;
 
-	private final PrimaryCluster cluster;
+	private final ControlledCluster cluster;
 
 	private final ClusterProperties properties;
 
@@ -62,8 +58,8 @@ final class ControlCommands implements ControlServer.Handler {
 	 * @param progress the cluster's events as lines
 	 * @param stop starts a graceful shutdown of the cluster, as SIGTERM does
 	 */
-	ControlCommands(PrimaryCluster cluster, ClusterProperties properties, String name, ControlProgress progress,
-			Runnable stop) {
+	public ControlCommands(ControlledCluster cluster, ClusterProperties properties, String name,
+			ControlProgress progress, Runnable stop) {
 		this.cluster = cluster;
 		this.properties = properties;
 		this.name = name;
@@ -230,7 +226,7 @@ final class ControlCommands implements ControlServer.Handler {
 	 */
 	private int scale(ControlSession session, Arguments args) throws IOException, InterruptedException {
 		int workers = args.number(0);
-		int before = this.cluster.configuredWorkers();
+		int before = this.cluster.snapshot().primary().settings().workers();
 		try (ControlProgress.Subscription events = this.progress.subscribe()) {
 			try {
 				this.cluster.scale(workers);
@@ -238,7 +234,7 @@ final class ControlCommands implements ControlServer.Handler {
 			catch (IllegalStateException | IllegalArgumentException ex) {
 				return result(session, args, "refused", ex.getMessage());
 			}
-			int rounds = (int) Math.ceil(Math.max(1, workers - before) / (double) this.cluster.startupConcurrency());
+			int rounds = (int) Math.ceil(Math.max(1, workers - before) / (double) this.cluster.snapshot().primary().settings().startupConcurrency());
 			Duration bound = this.properties.getStartupTimeout().multipliedBy(rounds)
 				.plus(this.properties.getShutdownTimeout())
 				.plusSeconds(60);
@@ -265,8 +261,9 @@ final class ControlCommands implements ControlServer.Handler {
 	}
 
 	private String scaleProblem(ClusterSnapshot snapshot, int workers, Instant deadline, Duration bound) {
-		if (this.cluster.configuredWorkers() != workers) {
-			return "the cluster was scaled again meanwhile, to " + this.cluster.configuredWorkers();
+		int configured = snapshot.primary().settings().workers();
+		if (configured != workers) {
+			return "the cluster was scaled again meanwhile, to " + configured;
 		}
 		List<Integer> failed = snapshot.primary().failedSlots();
 		if (failed != null && failed.stream().anyMatch((slot) -> slot < workers)) {
@@ -357,7 +354,7 @@ final class ControlCommands implements ControlServer.Handler {
 	}
 
 	private static String reason(Throwable failure) {
-		if (failure instanceof Replacements.Aborted aborted) {
+		if (failure instanceof RollAbortedException aborted) {
 			return aborted.reason();
 		}
 		return (failure.getMessage() != null) ? failure.getMessage() : failure.toString();
