@@ -10,8 +10,9 @@ import java.util.concurrent.TimeUnit;
  * mark them), and the worker waits until no request has started for a moment: each busy client has
  * been told to reconnect, which puts it in the shared queue, for the other workers. Jetty's and
  * Reactor Netty's shared-queue channels drain so when the worker leaves. Tomcat's endpoint has its
- * own way ({@link LeavingNioEndpoint}), and this one measurably hurt it: Tomcat workers draining
- * so lost requests on rolls under load ({@code benchmarks/servers.sh}), and none without.
+ * own way ({@link LeavingNioEndpoint}: keep-alive off after the pause), which keeps chunked
+ * answers chunked; told {@code Connection: close} by the application, Tomcat would end them at the
+ * connection's close instead.
  *
  * @author cluster-spring-boot-starter
  */

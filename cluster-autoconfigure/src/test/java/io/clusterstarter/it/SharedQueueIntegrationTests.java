@@ -109,17 +109,23 @@ class SharedQueueIntegrationTests {
 			finally {
 				clients.shutdownNow();
 			}
-			// A rolling restart under load loses nothing, without net.ipv4.tcp_migrate_req
+			// A rolling restart under load loses nothing, without net.ipv4.tcp_migrate_req: neither
+			// requests on new connections nor those on keep-alive connections, which the workers
+			// that leave close with framed answers
 			cluster.awaitListening(2, Duration.ofSeconds(120));
 			int rollsBefore = occurrences(cluster.log(), "Rolling restart completed");
 			LoadClient client = LoadClient.start(port);
-			try (client) {
+			KeepAliveClient keepAlive = KeepAliveClient.start(port, 4);
+			try (client; keepAlive) {
 				cluster.signal("HUP");
 				await().atMost(Duration.ofSeconds(120))
 					.until(() -> occurrences(cluster.log(), "Rolling restart completed") > rollsBefore);
 			}
 			client.assertNoneLost();
 			assertThat(client.succeeded()).isGreaterThan(50);
+			keepAlive.assertNoneLost();
+			assertThat(keepAlive.answered()).isGreaterThan(50);
+			assertThat(keepAlive.closeAnswers()).isPositive();
 			// Workers that stop still log: their inherited socket is never closed under them
 			assertThat(cluster.log()).containsPattern("\\[worker \\d+\\] .*(Graceful shutdown complete|"
 					+ "Stopped ServerConnector|Netty)");
