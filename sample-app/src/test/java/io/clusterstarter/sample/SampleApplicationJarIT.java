@@ -25,7 +25,8 @@ import static org.awaitility.Awaitility.await;
  * line, and a stop by SIGTERM. {@code .ci/spring-boot-range.sh} runs this class against the
  * sample built on the oldest and the newest Spring Boot the starter supports
  * ({@code -Dsample.jar}, {@code -Dexpected.spring-boot.version}), so it is what every
- * supported release must do.
+ * supported release must do; the newest also on Java 25 when the machine has it, where the
+ * workers accept from the primary's one queue.
  */
 class SampleApplicationJarIT {
 
@@ -54,6 +55,9 @@ class SampleApplicationJarIT {
 			int port = cluster.port();
 			JsonNode view = cluster.cluster();
 			assertThat(view.get("primary").get("pid").asLong()).isEqualTo(cluster.process().pid());
+			// The default balancing: one accept queue where the JDK can hand the socket over
+			assertThat(view.get("primary").get("scheduling").asString())
+				.isEqualTo((Runtime.version().feature() >= 22) ? "shared-queue" : "reuse-port");
 			Set<Long> pids = answeringPids(port);
 			assertThat(pids).hasSize(2).doesNotContain(cluster.process().pid());
 
