@@ -17,81 +17,13 @@ OUTSIDE=3.5.7
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-# A project on Spring Boot $1 in directory $2: the sample's sources and dependencies, or (with
-# "minimal") an empty web application
-consumer() {
-	python3 - "$1" "$2" "${3:-sample}" <<'PY'
-import pathlib, shutil, sys
-version, directory, kind = sys.argv[1], pathlib.Path(sys.argv[2]), sys.argv[3]
-if kind == 'sample':
-    shutil.copytree('sample-app/src/main', directory / 'src/main')
-    web = 'spring-boot-starter-webmvc'
-    extra = """
-		<dependency>
-			<groupId>io.micrometer</groupId>
-			<artifactId>micrometer-registry-prometheus</artifactId>
-		</dependency>"""
-else:
-    source = directory / 'src/main/java/com/example/App.java'
-    source.parent.mkdir(parents=True)
-    source.write_text("""package com.example;
-
-import org.springframework.boot.SpringApplication;
-import org.springframework.boot.autoconfigure.SpringBootApplication;
-
-@SpringBootApplication
-public class App {
-
-	public static void main(String[] args) {
-		SpringApplication.run(App.class, args);
-	}
-
-}
-""")
-    web = 'spring-boot-starter-web' if version.startswith('3.') else 'spring-boot-starter-webmvc'
-    extra = ''
-(directory / 'pom.xml').write_text(f"""<?xml version="1.0" encoding="UTF-8"?>
-<project xmlns="http://maven.apache.org/POM/4.0.0">
-	<modelVersion>4.0.0</modelVersion>
-	<parent>
-		<groupId>org.springframework.boot</groupId>
-		<artifactId>spring-boot-starter-parent</artifactId>
-		<version>{version}</version>
-		<relativePath/>
-	</parent>
-	<groupId>com.example</groupId>
-	<artifactId>sample-on-boot</artifactId>
-	<version>1.0</version>
-	<properties><java.version>17</java.version></properties>
-	<dependencies>
-		<dependency>
-			<groupId>io.clusterstarter</groupId>
-			<artifactId>cluster-spring-boot-starter</artifactId>
-			<version>0.1.0-SNAPSHOT</version>
-		</dependency>
-		<dependency>
-			<groupId>org.springframework.boot</groupId>
-			<artifactId>{web}</artifactId>
-		</dependency>{extra}
-	</dependencies>
-	<build>
-		<finalName>app</finalName>
-		<plugins><plugin>
-			<groupId>org.springframework.boot</groupId>
-			<artifactId>spring-boot-maven-plugin</artifactId>
-		</plugin></plugins>
-	</build>
-</project>
-""")
-PY
-}
 
 # SampleApplicationJarIT against a sample built on Spring Boot $1, run by the JDK in $2 (default: this one)
 run_sample() {
 	local version=$1 jdk=${2:-} project="$work/boot-$1"
 	echo "spring-boot-range: the sample on Spring Boot $version${jdk:+ on $jdk}"
 	[[ -f $project/target/app.jar ]] || {
-		consumer "$version" "$project"
+		python3 .ci/boot-project.py "$version" "$project"
 		./mvnw -B -q --no-transfer-progress -f "$project/pom.xml" -DskipTests package
 	}
 	JAVA_HOME=${jdk:-${JAVA_HOME:-}} ./mvnw -B -q --no-transfer-progress -pl sample-app failsafe:integration-test failsafe:verify \
@@ -114,7 +46,7 @@ fi
 
 echo "spring-boot-range: an application on Spring Boot $OUTSIDE must be refused"
 outside="$work/boot-$OUTSIDE"
-consumer "$OUTSIDE" "$outside" minimal
+python3 .ci/boot-project.py "$OUTSIDE" "$outside" minimal
 ./mvnw -B -q --no-transfer-progress -f "$outside/pom.xml" -DskipTests package
 set +e
 timeout 120 java -jar "$outside/target/app.jar" --server.port=0 > "$outside/run.log" 2>&1

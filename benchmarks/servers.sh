@@ -8,10 +8,12 @@
 #
 #   JAVA_HOME=/usr/lib/jvm/temurin-25-jdk-amd64 benchmarks/servers.sh
 #   SERVERS="netty" benchmarks/servers.sh
+#   BOOT=4.1.2 JAVA_HOME=/usr/lib/jvm/temurin-25-jdk-amd64 benchmarks/servers.sh
 #
 # Builds the Jetty and the Reactor Netty sample with Maven (-Pjetty, -Pnetty) into a temporary
-# directory, then the default sample again; needs wrk and curl (installed with apt-get when
-# missing).
+# directory, then the default sample again; with BOOT, builds the sample for each server as a
+# user's project on that Spring Boot release instead (.ci/boot-project.py, the starter as
+# installed: run ./mvnw install first). Needs wrk and curl (installed with apt-get when missing).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source benchmarks/lib.sh
@@ -31,8 +33,19 @@ build() {
 		*) echo "Unknown server '$server' (tomcat, jetty, netty)" >&2; exit 2 ;;
 	esac
 }
-for server in $SERVERS; do [[ $server == tomcat ]] || build "$server"; done
-build tomcat # last, so that sample-app.jar is the default build again
+# The sample for a server as a user's project on Spring Boot $BOOT
+build_on_boot() {
+	local server=$1 project="$BENCH_TMP/boot-$1"
+	python3 .ci/boot-project.py "$BOOT" "$project" "sample$([[ $server == tomcat ]] || echo "-$server")"
+	./mvnw -B -q -f "$project/pom.xml" -DskipTests package >/dev/null
+	cp "$project/target/app.jar" "$jars/$server.jar"
+}
+if [[ -n ${BOOT:-} ]]; then
+	for server in $SERVERS; do build_on_boot "$server"; done
+else
+	for server in $SERVERS; do [[ $server == tomcat ]] || build "$server"; done
+	build tomcat # last, so that sample-app.jar is the default build again
+fi
 
 results=() failed=0
 for server in $SERVERS; do
@@ -51,6 +64,6 @@ for server in $SERVERS; do
 	((roll_ok && deploy_status == 0)) || failed=1
 done
 echo
-echo "JVM: $("$JAVA" -version 2>&1 | head -1); tcp_migrate_req=0; target: 0 socket errors, 0 non-2xx on every server"
+echo "JVM: $("$JAVA" -version 2>&1 | head -1); Spring Boot: ${BOOT:-as the sample builds it}; tcp_migrate_req=0; target: 0 socket errors, 0 non-2xx on every server"
 printf '%s\n' "${results[@]}"
 exit $failed

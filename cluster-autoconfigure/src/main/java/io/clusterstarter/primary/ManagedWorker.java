@@ -16,6 +16,7 @@ import io.clusterstarter.ipc.IpcMessage;
 import io.clusterstarter.ipc.MessageCodec;
 import io.clusterstarter.ipc.PendingRequests;
 import io.clusterstarter.resources.WorkerSizing;
+import io.clusterstarter.supervise.SupervisedWorker;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -24,7 +25,7 @@ import tools.jackson.databind.JsonNode;
  *
  * @author cluster-spring-boot-starter
  */
-final class ManagedWorker implements Worker {
+final class ManagedWorker implements SupervisedWorker {
 
 	private final int id;
 
@@ -165,6 +166,11 @@ final class ManagedWorker implements Worker {
 	}
 
 	@Override
+	public void destroyForcibly() {
+		PrimaryCluster.killTree(this.process.toHandle());
+	}
+
+	@Override
 	public Worker disconnect() {
 		this.cluster.disconnect(this);
 		return this;
@@ -202,11 +208,13 @@ final class ManagedWorker implements Worker {
 		return this.process;
 	}
 
-	Instant startTime() {
+	@Override
+	public Instant startTime() {
 		return this.startTime;
 	}
 
-	IpcConnection connection() {
+	@Override
+	public IpcConnection connection() {
 		return this.connection;
 	}
 
@@ -238,14 +246,16 @@ final class ManagedWorker implements Worker {
 	/**
 	 * When the worker started leaving (disconnected, or stopping on its own), or {@code null}.
 	 */
-	Instant leavingSince() {
+	@Override
+	public Instant leavingSince() {
 		return this.leavingSince;
 	}
 
 	/**
 	 * Whether the worker is on its way out: disconnecting, or dead.
 	 */
-	boolean isLeaving() {
+	@Override
+	public boolean isLeaving() {
 		return this.state.compareTo(WorkerState.DISCONNECTING) >= 0;
 	}
 
@@ -299,7 +309,8 @@ final class ManagedWorker implements Worker {
 		this.exitedAfterDisconnect = true;
 	}
 
-	boolean isReady() {
+	@Override
+	public boolean isReady() {
 		return this.ready;
 	}
 
@@ -311,7 +322,8 @@ final class ManagedWorker implements Worker {
 		this.lastHeartbeat = time;
 	}
 
-	Instant lastHeartbeat() {
+	@Override
+	public Instant lastHeartbeat() {
 		return this.lastHeartbeat;
 	}
 
@@ -319,7 +331,8 @@ final class ManagedWorker implements Worker {
 	 * Record why the primary is killing this worker; the first reason wins.
 	 * @return {@code true} if this is the first reason
 	 */
-	boolean markKilled(String reason) {
+	@Override
+	public boolean markKilled(String reason) {
 		if (this.killedBecause != null) {
 			return false;
 		}
@@ -327,7 +340,8 @@ final class ManagedWorker implements Worker {
 		return true;
 	}
 
-	String killedBecause() {
+	@Override
+	public String killedBecause() {
 		return this.killedBecause;
 	}
 

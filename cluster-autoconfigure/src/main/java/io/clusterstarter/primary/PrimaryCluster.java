@@ -58,6 +58,10 @@ import io.clusterstarter.observe.ClusterGauges;
 import io.clusterstarter.observe.PrimaryFootprint;
 import io.clusterstarter.observe.WorkerOutput;
 import io.clusterstarter.resources.OomKills;
+import io.clusterstarter.supervise.HangDetector;
+import io.clusterstarter.supervise.LeadAssignment;
+import io.clusterstarter.supervise.SlotRestarts;
+import io.clusterstarter.supervise.StartupQueue;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
@@ -186,7 +190,7 @@ public class PrimaryCluster implements ControlledCluster, ClusterGauges, IpcServ
 		executor.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
 		executor.setContinueExistingPeriodicTasksAfterShutdownPolicy(false);
 		this.loop = executor;
-		this.hangs = new HangDetector(this, properties, executor, options.port() != null);
+		this.hangs = new HangDetector(properties, executor, options.port() != null);
 		this.exits = new WorkerExits(this, properties, this.restarts, this.counters, executor, OomKills.ofThisProcess(),
 				options.shares().memory());
 		this.processes = new WorkerProcesses(launch, options, properties, this, this.settings);
@@ -213,7 +217,7 @@ public class PrimaryCluster implements ControlledCluster, ClusterGauges, IpcServ
 		long every = Math.max(100, Math.min(1000, this.properties.getHeartbeat().getInterval().toMillis() / 2));
 		this.loop.scheduleWithFixedDelay(() -> later(() -> {
 			if (!this.stopping) {
-				this.hangs.check(this.workers.values());
+				this.hangs.check(this.workers.values(), this.replacements::isStarting, this::serving);
 				// A roll waiting for a slot's worker gives up after the start-up timeout
 				this.replacements.rollNext();
 				if (this.jarWatch != null) {

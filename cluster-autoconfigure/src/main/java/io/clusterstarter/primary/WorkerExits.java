@@ -14,6 +14,7 @@ import io.clusterstarter.observe.ClusterCounters;
 import io.clusterstarter.resources.MemoryLimit;
 import io.clusterstarter.resources.OomKills;
 import io.clusterstarter.resources.WorkerShares;
+import io.clusterstarter.supervise.SlotRestarts;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
@@ -114,7 +115,7 @@ final class WorkerExits {
 			return;
 		}
 		if (!stopping && !worker.exitedAfterDisconnect() && this.restarts.replaces(code)) {
-			long delay = this.restarts.exitedUnexpectedly(worker, code, signal,
+			long delay = this.restarts.exitedUnexpectedly(worker.slot(), worker.toString(), code, signal,
 					outOfMemory ? memoryUse(worker) : null);
 			if (delay >= 0) {
 				replaceAfter(worker.slot(), delay);

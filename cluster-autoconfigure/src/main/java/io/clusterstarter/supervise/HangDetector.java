@@ -1,4 +1,4 @@
-package io.clusterstarter.primary;
+package io.clusterstarter.supervise;
 
 import java.io.IOException;
 import java.lang.ProcessBuilder.Redirect;
@@ -7,6 +7,7 @@ import java.time.Instant;
 import java.util.Collection;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 
 import io.clusterstarter.autoconfigure.ClusterProperties;
 import io.clusterstarter.command.JvmLaunch;
@@ -22,14 +23,12 @@ import org.apache.commons.logging.LogFactory;
  *
  * @author cluster-spring-boot-starter
  */
-final class HangDetector {
+public final class HangDetector {
 
 	private static final Log logger = LogFactory.getLog(HangDetector.class);
 
 	/** Time a hung worker gets to write its thread dump before it is killed. */
 	private static final Duration THREAD_DUMP_GRACE = Duration.ofSeconds(1);
-
-	private final PrimaryCluster cluster;
 
 	private final ClusterProperties properties;
 
@@ -37,8 +36,13 @@ final class HangDetector {
 
 	private final boolean web;
 
-	HangDetector(PrimaryCluster cluster, ClusterProperties properties, ScheduledExecutorService loop, boolean web) {
-		this.cluster = cluster;
+	/**
+	 * Create the detector.
+	 * @param properties the cluster properties
+	 * @param loop the cluster's event loop, which kills a hung worker after its thread dump
+	 * @param web whether the workers listen on a port, which is what serving means then
+	 */
+	public HangDetector(ClusterProperties properties, ScheduledExecutorService loop, boolean web) {
 		this.properties = properties;
 		this.loop = loop;
 		this.web = web;
@@ -46,14 +50,17 @@ final class HangDetector {
 
 	/**
 	 * Check every worker once.
+	 * @param <W> the workers' type
 	 * @param workers the live workers
+	 * @param starting which of them replace another worker and are still starting
+	 * @param serving which of them serve
 	 */
-	void check(Collection<ManagedWorker> workers) {
+	public <W extends SupervisedWorker> void check(Collection<W> workers, Predicate<W> starting, Predicate<W> serving) {
 		Instant now = Instant.now();
 		Duration startupTimeout = this.properties.getStartupTimeout();
 		Duration heartbeatTimeout = this.properties.getHeartbeat().getTimeout();
 		Duration shutdownTimeout = this.properties.getShutdownTimeout();
-		for (ManagedWorker worker : workers) {
+		for (W worker : workers) {
 			if (worker.killedBecause() != null) {
 				continue;
 			}
@@ -66,7 +73,7 @@ final class HangDetector {
 				}
 				continue;
 			}
-			if (this.cluster.replacements().isStarting(worker) && !worker.isReady()
+			if (starting.test(worker) && !worker.isReady()
 					&& Duration.between(worker.startTime(), now).compareTo(startupTimeout) > 0) {
 				killHung(worker, "was not ready within " + startupTimeout.toSeconds() + " s of its fork");
 				continue;
@@ -75,7 +82,7 @@ final class HangDetector {
 			if (heartbeat != null && Duration.between(heartbeat, now).compareTo(heartbeatTimeout) > 0) {
 				killHung(worker, "sent no heartbeat for " + heartbeatTimeout.toSeconds() + " s");
 			}
-			else if (!this.cluster.serving(worker)
+			else if (!serving.test(worker)
 					&& Duration.between(worker.startTime(), now).compareTo(startupTimeout) > 0) {
 				killHung(worker, "did not " + (this.web ? "listen" : "become ready") + " within "
 						+ startupTimeout.toSeconds() + " s of its fork");
@@ -87,7 +94,7 @@ final class HangDetector {
 	 * Ask the JVM for a thread dump (SIGQUIT: it prints one to the worker's output, which the
 	 * worker's log keeps), then kill it.
 	 */
-	private void killHung(ManagedWorker worker, String reason) {
+	private void killHung(SupervisedWorker worker, String reason) {
 		if (!worker.markKilled(reason)) {
 			return;
 		}
@@ -103,7 +110,7 @@ final class HangDetector {
 				logger.debug("Could not ask " + worker + " for a thread dump: " + ex.getMessage());
 			}
 		}
-		this.loop.schedule(() -> PrimaryCluster.killTree(worker.javaProcess().toHandle()), THREAD_DUMP_GRACE.toMillis(),
+		this.loop.schedule(worker::destroyForcibly, THREAD_DUMP_GRACE.toMillis(),
 				TimeUnit.MILLISECONDS);
 	}
 

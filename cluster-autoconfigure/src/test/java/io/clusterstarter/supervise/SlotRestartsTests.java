@@ -1,7 +1,5 @@
-package io.clusterstarter.primary;
+package io.clusterstarter.supervise;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.time.Duration;
 
 import io.clusterstarter.autoconfigure.ClusterProperties;
@@ -39,15 +37,15 @@ class SlotRestartsTests {
 		restart.setMaxBackoff(Duration.ofMillis(300));
 		restart.setMaxFailures(0);
 		SlotRestarts restarts = new SlotRestarts(restart);
-		assertThat(restarts.exitedUnexpectedly(worker(1), 1, null, null)).isEqualTo(100);
+		assertThat(restarts.exitedUnexpectedly(1, "worker 11", 1, null, null)).isEqualTo(100);
 		assertThat(restarts.reserved()).containsExactly(1);
 		assertThat(restarts.takePending(1)).isTrue();
 		assertThat(restarts.takePending(1)).isFalse();
-		assertThat(restarts.exitedUnexpectedly(worker(1), 1, null, null)).isEqualTo(200);
-		assertThat(restarts.exitedUnexpectedly(worker(1), 1, null, null)).isEqualTo(300);
-		assertThat(restarts.exitedUnexpectedly(worker(1), 1, null, null)).isEqualTo(300);
+		assertThat(restarts.exitedUnexpectedly(1, "worker 11", 1, null, null)).isEqualTo(200);
+		assertThat(restarts.exitedUnexpectedly(1, "worker 11", 1, null, null)).isEqualTo(300);
+		assertThat(restarts.exitedUnexpectedly(1, "worker 11", 1, null, null)).isEqualTo(300);
 		restarts.stable(1);
-		assertThat(restarts.exitedUnexpectedly(worker(1), 1, null, null)).isEqualTo(100);
+		assertThat(restarts.exitedUnexpectedly(1, "worker 11", 1, null, null)).isEqualTo(100);
 	}
 
 	@Test
@@ -55,9 +53,9 @@ class SlotRestartsTests {
 		ClusterProperties.Restart restart = new ClusterProperties().getRestart();
 		restart.setMaxFailures(3);
 		SlotRestarts restarts = new SlotRestarts(restart);
-		assertThat(restarts.exitedUnexpectedly(worker(2), 1, null, null)).isNotNegative();
-		assertThat(restarts.exitedUnexpectedly(worker(2), 1, null, null)).isNotNegative();
-		assertThat(restarts.exitedUnexpectedly(worker(2), 137, "SIGKILL", null)).isEqualTo(-1);
+		assertThat(restarts.exitedUnexpectedly(2, "worker 12", 1, null, null)).isNotNegative();
+		assertThat(restarts.exitedUnexpectedly(2, "worker 12", 1, null, null)).isNotNegative();
+		assertThat(restarts.exitedUnexpectedly(2, "worker 12", 137, "SIGKILL", null)).isEqualTo(-1);
 		assertThat(restarts.failedSlots()).containsExactly(2);
 		assertThat(restarts.reserved()).containsExactly(2);
 		assertThat(restarts.failedCount()).isEqualTo(1);
@@ -74,33 +72,16 @@ class SlotRestartsTests {
 		SlotRestarts restarts = new SlotRestarts(restart);
 		String memory = "the memory limit is 1.5 GiB, and each worker may use 916 MiB of heap (-Xmx916M from "
 				+ "JAVA_TOOL_OPTIONS) and about 200 MiB beside it";
-		assertThat(restarts.exitedUnexpectedly(worker(0), 137, "SIGKILL", memory)).isEqualTo(100);
+		assertThat(restarts.exitedUnexpectedly(0, "worker 10 (pid 4321)", 137, "SIGKILL", memory)).isEqualTo(100);
 		assertThat(output).contains("was killed by the kernel's OOM killer (code 137, SIGKILL): " + memory
 				+ "; replacing it in slot 0 in 100 ms");
-		assertThat(restarts.exitedUnexpectedly(worker(0), 137, "SIGKILL", memory)).isEqualTo(-1);
+		assertThat(restarts.exitedUnexpectedly(0, "worker 10 (pid 4321)", 137, "SIGKILL", memory)).isEqualTo(-1);
 		assertThat(output).containsPattern("Slot 0 failed: its workers exited unexpectedly 2 times within 300 s, 2 of "
-				+ "them killed by the kernel's OOM killer \\(last worker 10 \\(pid \\d+\\) was killed by the kernel's OOM "
+				+ "them killed by the kernel's OOM killer \\(last worker 10 \\(pid 4321\\) was killed by the kernel's OOM "
 				+ "killer \\(code 137, SIGKILL\\)\\); it is not restarted again; the memory limit is 1.5 GiB, and each "
 				+ "worker may use 916 MiB of heap \\(-Xmx916M from JAVA_TOOL_OPTIONS\\) and about 200 MiB beside it: lower "
 				+ "cluster.workers or each worker's heap \\(cluster.exec-argv\\), or give the cluster more memory, then "
 				+ "restart the cluster.");
-	}
-
-	/** A worker record in a slot, over a real (short-lived) process, for its pid in log lines. */
-	private static ManagedWorker worker(int slot) {
-		try {
-			Process process = new ProcessBuilder("true").start();
-			process.waitFor();
-			return new ManagedWorker(slot + 10, slot, "token", new WorkerProcesses.Started(process, null, null, null), null,
-					null, 0, null);
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException(ex);
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			throw new IllegalStateException(ex);
-		}
 	}
 
 }

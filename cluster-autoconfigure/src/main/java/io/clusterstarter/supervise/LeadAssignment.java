@@ -1,4 +1,4 @@
-package io.clusterstarter.primary;
+package io.clusterstarter.supervise;
 
 import java.util.Collection;
 import java.util.Comparator;
@@ -20,21 +20,22 @@ import org.apache.commons.logging.LogFactory;
  *
  * @author cluster-spring-boot-starter
  */
-final class LeadAssignment {
+public final class LeadAssignment {
 
 	private static final Log logger = LogFactory.getLog(LeadAssignment.class);
 
 	/** The worker holding the lead, or giving it back; {@code null} when nobody has it. */
-	private ManagedWorker holder;
+	private SupervisedWorker holder;
 
 	private boolean releasing;
 
 	/**
 	 * Give, take back or move the lead after any change in the workers.
+	 * @param <W> the workers' type
 	 * @param workers the live workers
 	 * @param serving which of them serve
 	 */
-	void update(Collection<ManagedWorker> workers, Predicate<ManagedWorker> serving) {
+	public <W extends SupervisedWorker> void update(Collection<W> workers, Predicate<W> serving) {
 		if (this.holder != null && this.holder.state() == WorkerState.DEAD) {
 			// Gone: whatever it ran has stopped with it
 			this.holder = null;
@@ -52,11 +53,11 @@ final class LeadAssignment {
 		}
 		workers.stream()
 			.filter((worker) -> !worker.isLeaving() && worker.connection() != null && serving.test(worker))
-			.min(Comparator.comparingInt(ManagedWorker::slot).thenComparingInt(ManagedWorker::id))
+			.min(Comparator.comparingInt(W::slot).thenComparingInt(W::id))
 			.ifPresent(this::grant);
 	}
 
-	private void grant(ManagedWorker worker) {
+	private void grant(SupervisedWorker worker) {
 		if (worker.connection().send(new IpcMessage.Lead(true))) {
 			this.holder = worker;
 			this.releasing = false;
@@ -69,7 +70,7 @@ final class LeadAssignment {
 	 * {@link #update} may give the lead to another worker.
 	 * @param worker the worker
 	 */
-	void released(ManagedWorker worker) {
+	public void released(SupervisedWorker worker) {
 		if (worker == this.holder && this.releasing) {
 			this.holder = null;
 			this.releasing = false;
@@ -81,7 +82,7 @@ final class LeadAssignment {
 	 * @param worker the worker
 	 * @return whether it is the lead worker
 	 */
-	boolean isLead(ManagedWorker worker) {
+	public boolean isLead(SupervisedWorker worker) {
 		return worker == this.holder && !this.releasing;
 	}
 

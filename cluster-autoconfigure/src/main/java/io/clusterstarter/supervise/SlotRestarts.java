@@ -1,4 +1,4 @@
-package io.clusterstarter.primary;
+package io.clusterstarter.supervise;
 
 import java.time.Instant;
 import java.util.ArrayDeque;
@@ -24,7 +24,7 @@ import org.apache.commons.logging.LogFactory;
  *
  * @author cluster-spring-boot-starter
  */
-final class SlotRestarts {
+public final class SlotRestarts {
 
 	private static final Log logger = LogFactory.getLog(SlotRestarts.class);
 
@@ -45,7 +45,11 @@ final class SlotRestarts {
 	/** Slots that exited too often and are no longer restarted; read by meters too. */
 	private final Set<Integer> failedSlots = ConcurrentHashMap.newKeySet();
 
-	SlotRestarts(ClusterProperties.Restart restart) {
+	/**
+	 * Create the policy.
+	 * @param restart {@code cluster.restart}
+	 */
+	public SlotRestarts(ClusterProperties.Restart restart) {
 		this.restart = restart;
 	}
 
@@ -54,7 +58,7 @@ final class SlotRestarts {
 	 * @param code the exit code
 	 * @return whether to replace it
 	 */
-	boolean replaces(int code) {
+	public boolean replaces(int code) {
 		RestartPolicy policy = this.restart.getPolicy();
 		return policy == RestartPolicy.ALWAYS || (policy == RestartPolicy.ON_FAILURE && code != 0);
 	}
@@ -63,15 +67,15 @@ final class SlotRestarts {
 	 * Count a worker's unexpected exit in its slot and decide: the delay before its
 	 * replacement, with the slot held for it meanwhile; or, once the slot has failed too often
 	 * within the window, give the slot up.
-	 * @param worker the worker that exited
+	 * @param slot the worker's slot
+	 * @param worker the worker, for the log
 	 * @param code its exit code
 	 * @param signal the signal that ended it, or {@code null}
 	 * @param outOfMemory what the worker may use of the memory, when the kernel's OOM killer
 	 * ended it, else {@code null}
 	 * @return the delay in milliseconds, or -1 when the slot has failed
 	 */
-	long exitedUnexpectedly(ManagedWorker worker, int code, String signal, String outOfMemory) {
-		int slot = worker.slot();
+	public long exitedUnexpectedly(int slot, String worker, int code, String signal, String outOfMemory) {
 		String how = (outOfMemory != null) ? "was killed by the kernel's OOM killer (code " + code + ", " + signal + ")"
 				: "exited unexpectedly with code " + code + ((signal != null) ? " (" + signal + ")" : "");
 		if (crashLooping(slot, outOfMemory != null)) {
@@ -119,7 +123,7 @@ final class SlotRestarts {
 	 * @param slot the slot
 	 * @return the count, 0 for a slot never restarted
 	 */
-	int restarts(int slot) {
+	public int restarts(int slot) {
 		return this.restartsBySlot.getOrDefault(slot, 0);
 	}
 
@@ -128,7 +132,7 @@ final class SlotRestarts {
 	 * @param slot the slot
 	 * @return {@code false} if the slot is no longer wanted (the cluster was scaled down)
 	 */
-	boolean takePending(int slot) {
+	public boolean takePending(int slot) {
 		return this.pendingSlots.remove(slot);
 	}
 
@@ -137,7 +141,7 @@ final class SlotRestarts {
 	 * @param slot the slot
 	 * @return whether a restart is pending
 	 */
-	boolean isPending(int slot) {
+	public boolean isPending(int slot) {
 		return this.pendingSlots.contains(slot);
 	}
 
@@ -145,7 +149,7 @@ final class SlotRestarts {
 	 * A worker in the slot has been ready for the stable period: its backoff starts over.
 	 * @param slot the slot
 	 */
-	void stable(int slot) {
+	public void stable(int slot) {
 		this.failuresBySlot.remove(slot);
 	}
 
@@ -153,7 +157,7 @@ final class SlotRestarts {
 	 * The cluster was scaled down: forget the slots from this one up.
 	 * @param slot the first slot no longer wanted
 	 */
-	void forgetFrom(int slot) {
+	public void forgetFrom(int slot) {
 		this.failedSlots.removeIf((failed) -> failed >= slot);
 		this.pendingSlots.removeIf((pending) -> pending >= slot);
 	}
@@ -162,17 +166,25 @@ final class SlotRestarts {
 	 * Return the slots no new worker may take: waiting for a replacement, or failed.
 	 * @return the slots
 	 */
-	Set<Integer> reserved() {
+	public Set<Integer> reserved() {
 		Set<Integer> reserved = new HashSet<>(this.pendingSlots);
 		reserved.addAll(this.failedSlots);
 		return reserved;
 	}
 
-	List<Integer> failedSlots() {
+	/**
+	 * Return the slots that failed, in order.
+	 * @return the failed slots
+	 */
+	public List<Integer> failedSlots() {
 		return this.failedSlots.stream().sorted().toList();
 	}
 
-	int failedCount() {
+	/**
+	 * Return how many slots failed.
+	 * @return the count
+	 */
+	public int failedCount() {
 		return this.failedSlots.size();
 	}
 

@@ -1,4 +1,4 @@
-package io.clusterstarter.primary;
+package io.clusterstarter.supervise;
 
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -16,25 +16,33 @@ import java.util.stream.Collectors;
  *
  * @author cluster-spring-boot-starter
  */
-final class StartupQueue {
+public final class StartupQueue {
 
 	/**
 	 * A fork waiting for its turn.
 	 * @param slot the slot to fork into
 	 * @param restart whether it replaces a worker that exited unexpectedly
 	 */
-	record Waiting(int slot, boolean restart) {
+	public record Waiting(int slot, boolean restart) {
 	}
 
 	private final int concurrency;
 
 	private final Deque<Waiting> waiting = new ArrayDeque<>();
 
-	StartupQueue(int concurrency) {
+	/**
+	 * Create the queue.
+	 * @param concurrency how many workers may start at once
+	 */
+	public StartupQueue(int concurrency) {
 		this.concurrency = concurrency;
 	}
 
-	int concurrency() {
+	/**
+	 * Return how many workers may start at once.
+	 * @return the concurrency
+	 */
+	public int concurrency() {
 		return this.concurrency;
 	}
 
@@ -43,7 +51,7 @@ final class StartupQueue {
 	 * @param slot the slot
 	 * @param restart whether it replaces a crashed worker
 	 */
-	void add(int slot, boolean restart) {
+	public void add(int slot, boolean restart) {
 		this.waiting.addLast(new Waiting(slot, restart));
 	}
 
@@ -51,7 +59,7 @@ final class StartupQueue {
 	 * Return the slots promised to waiting forks.
 	 * @return the slots
 	 */
-	Set<Integer> slots() {
+	public Set<Integer> slots() {
 		return this.waiting.stream().map(Waiting::slot).collect(Collectors.toSet());
 	}
 
@@ -59,7 +67,7 @@ final class StartupQueue {
 	 * Forget the forks into slots from a number up: the cluster was scaled down.
 	 * @param slot the first slot no longer wanted
 	 */
-	void cancelFrom(int slot) {
+	public void cancelFrom(int slot) {
 		this.waiting.removeIf((fork) -> fork.slot() >= slot);
 	}
 
@@ -68,7 +76,7 @@ final class StartupQueue {
 	 * @param starting how many workers are starting now; asked again after every fork
 	 * @param fork forks one
 	 */
-	void startWhileRoom(IntSupplier starting, Consumer<Waiting> fork) {
+	public void startWhileRoom(IntSupplier starting, Consumer<Waiting> fork) {
 		while (!this.waiting.isEmpty() && starting.getAsInt() < this.concurrency) {
 			fork.accept(this.waiting.removeFirst());
 		}
