@@ -226,7 +226,8 @@ public final class ControlCommands implements ControlServer.Handler {
 	 */
 	private int scale(ControlSession session, Arguments args) throws IOException, InterruptedException {
 		int workers = args.number(0);
-		int before = this.cluster.snapshot().primary().settings().workers();
+		ClusterSnapshot.Settings settings = this.cluster.snapshot().primary().settings();
+		int before = settings.workers();
 		try (ControlProgress.Subscription events = this.progress.subscribe()) {
 			try {
 				this.cluster.scale(workers);
@@ -234,7 +235,7 @@ public final class ControlCommands implements ControlServer.Handler {
 			catch (IllegalStateException | IllegalArgumentException ex) {
 				return result(session, args, "refused", ex.getMessage());
 			}
-			int rounds = (int) Math.ceil(Math.max(1, workers - before) / (double) this.cluster.snapshot().primary().settings().startupConcurrency());
+			int rounds = (int) Math.ceil(Math.max(1, workers - before) / (double) settings.startupConcurrency());
 			Duration bound = this.properties.getStartupTimeout().multipliedBy(rounds)
 				.plus(this.properties.getShutdownTimeout())
 				.plusSeconds(60);

@@ -9,7 +9,6 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
 
 /**
  * Which release the cluster runs where: the current one (new slots start with it), the previous
@@ -139,8 +138,8 @@ public final class Releases {
 	 * @param live the release of each live worker
 	 * @return the count of each version
 	 */
-	public static Map<String, Long> versions(Stream<Release> live) {
-		return live.collect(
+	public static Map<String, Long> versions(Collection<Release> live) {
+		return live.stream().collect(
 				Collectors.groupingBy((release) -> String.valueOf(release.version()), TreeMap::new, Collectors.counting()));
 	}
 

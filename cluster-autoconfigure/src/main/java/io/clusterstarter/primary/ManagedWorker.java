@@ -167,7 +167,9 @@ final class ManagedWorker implements SupervisedWorker {
 
 	@Override
 	public void destroyForcibly() {
-		PrimaryCluster.killTree(this.process.toHandle());
+		ProcessHandle jvm = this.process.toHandle();
+		jvm.descendants().forEach(ProcessHandle::destroyForcibly);
+		jvm.destroyForcibly();
 	}
 
 	@Override

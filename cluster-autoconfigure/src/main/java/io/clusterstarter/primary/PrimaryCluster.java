@@ -460,7 +460,7 @@ public class PrimaryCluster implements ControlledCluster, ClusterGauges, IpcServ
 	}
 
 	/**
-	 * Return the release of every worker not yet exited; loop only.
+	 * Return the release of every worker not yet exited; any thread.
 	 */
 	List<Release> liveReleases() {
 		return this.workers.values().stream().map(ManagedWorker::release).toList();
@@ -491,7 +491,7 @@ public class PrimaryCluster implements ControlledCluster, ClusterGauges, IpcServ
 	 */
 	@Override
 	public Map<String, Long> workersByVersion() {
-		return Releases.versions(this.workers.values().stream().map(ManagedWorker::release));
+		return Releases.versions(liveReleases());
 	}
 
 	@Override
@@ -592,12 +592,12 @@ public class PrimaryCluster implements ControlledCluster, ClusterGauges, IpcServ
 					killed++;
 				}
 			}
-			live.forEach((worker) -> killTree(worker.javaProcess().toHandle()));
+			live.forEach(ManagedWorker::destroyForcibly);
 			awaitQuietly(all, Duration.ofSeconds(5));
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
-			live.forEach((worker) -> killTree(worker.javaProcess().toHandle()));
+			live.forEach(ManagedWorker::destroyForcibly);
 		}
 		catch (ExecutionException ex) {
 			// Exit-handled futures are only ever completed normally
@@ -624,7 +624,7 @@ public class PrimaryCluster implements ControlledCluster, ClusterGauges, IpcServ
 	public void killAll() {
 		this.stopping = true;
 		this.releases.closeAll();
-		this.workers.values().forEach((worker) -> killTree(worker.javaProcess().toHandle()));
+		this.workers.values().forEach(ManagedWorker::destroyForcibly);
 		if (this.ipc != null) {
 			this.ipc.close();
 		}
@@ -640,11 +640,6 @@ public class PrimaryCluster implements ControlledCluster, ClusterGauges, IpcServ
 		catch (ExecutionException | TimeoutException ex) {
 			// The loop stops regardless
 		}
-	}
-
-	static void killTree(ProcessHandle process) {
-		process.descendants().forEach(ProcessHandle::destroyForcibly);
-		process.destroyForcibly();
 	}
 
 	ManagedWorker forkInSlot(int slot, Map<String, String> forkEnv) {
