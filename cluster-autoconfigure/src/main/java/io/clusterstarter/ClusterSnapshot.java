@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.UnaryOperator;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 
 /**
@@ -214,8 +215,8 @@ public record ClusterSnapshot(Primary primary, Map<String, WorkerInfo> workers) 
 	 * @param id the worker id
 	 * @param slot the worker's slot
 	 * @param pid the worker's pid
-	 * @param state the state, lower case ({@code forked}, {@code online}, {@code listening},
-	 * {@code disconnecting} or {@code dead})
+	 * @param state the state, lower case ({@code forked}, {@code online}, {@code warming},
+	 * {@code listening}, {@code disconnecting} or {@code dead})
 	 * @param ready whether the worker's application is ready ({@code ApplicationReadyEvent})
 	 * @param lead whether the worker is the lead worker, which runs {@code @OnOneWorker} methods
 	 * @param startTime when the worker was forked
@@ -234,11 +235,54 @@ public record ClusterSnapshot(Primary primary, Map<String, WorkerInfo> workers) 
 	 * @param report the worker's latest figures, or {@code null} before its first report
 	 * @param sizing what the worker's JVM was given of the memory and processors, and where
 	 * each setting came from, or {@code null} when unknown
+	 * @param warmup the worker's warm-up ({@code cluster.warmup}), or {@code null} for a worker
+	 * that did not warm up
 	 */
 	@JsonInclude(JsonInclude.Include.NON_NULL)
 	public record WorkerInfo(int id, int slot, long pid, String state, boolean ready, boolean lead, String startTime,
 			String uptime, boolean exitedAfterDisconnect, String logFile, Boolean fromImage, String startup,
-			Release release, int restarts, Report report, Sizing sizing) {
+			Release release, int restarts, Report report, Sizing sizing, Warmup warmup) {
+	}
+
+	/**
+	 * A worker's warm-up: the requests it sent itself before it took connections.
+	 * @param state {@code running}, {@code completed}, or {@code timed-out} when
+	 * {@code cluster.warmup.timeout} ended it
+	 * @param requests requests sent so far, answered or failed
+	 * @param failed of those, the ones that failed (an error status, an I/O error or their
+	 * time-out)
+	 * @param progress how far it is, from 0 to 1
+	 * @param millis how long it has run, or ran
+	 */
+	public record Warmup(String state, long requests, long failed, double progress, long millis) {
+
+		/** The state of a warm-up under way. */
+		public static final String RUNNING = "running";
+
+		/** The state of a warm-up that sent all its requests, or ran for its duration. */
+		public static final String COMPLETED = "completed";
+
+		/** The state of a warm-up that {@code cluster.warmup.timeout} ended. */
+		public static final String TIMED_OUT = "timed-out";
+
+		/**
+		 * Return whether the warm-up has ended.
+		 * @return whether it is over
+		 */
+		@JsonIgnore
+		public boolean isOver() {
+			return !RUNNING.equals(this.state);
+		}
+
+		/**
+		 * Describe the warm-up for a log line.
+		 * @return such as {@code 2000 requests in 4.2 s, 0 failed}
+		 */
+		@JsonIgnore
+		public String describe() {
+			return String.format("%d requests in %.1f s, %d failed", this.requests, this.millis / 1000.0, this.failed);
+		}
+
 	}
 
 	/**

@@ -15,6 +15,12 @@ public enum WorkerState {
 	/** The channel is connected; the application is starting. */
 	ONLINE,
 
+	/**
+	 * The application is ready and warms up ({@code cluster.warmup}) before it takes
+	 * connections.
+	 */
+	WARMING,
+
 	/** The worker's web server is bound to the shared port. */
 	LISTENING,
 

@@ -137,6 +137,8 @@ public class ClusterProperties {
 
 	private final Readiness readiness = new Readiness();
 
+	private final Warmup warmup = new Warmup();
+
 	private final Control control = new Control();
 
 	private final CompatibilityVerifier compatibilityVerifier = new CompatibilityVerifier();
@@ -302,6 +304,10 @@ public class ClusterProperties {
 		return this.compatibilityVerifier;
 	}
 
+	public Warmup getWarmup() {
+		return this.warmup;
+	}
+
 	/**
 	 * Return the number of workers to fork.
 	 * @param availableProcessors the processors available to this JVM
@@ -398,6 +404,7 @@ public class ClusterProperties {
 					"the number of workers replaced at the same time, such as 1");
 		}
 		validateRecycle();
+		validateWarmup();
 		requirePositive("cluster.image.training-timeout", this.image.trainingTimeout);
 		for (String argument : this.image.trainingArgs) {
 			if (argument == null || argument.isBlank()) {
@@ -432,6 +439,47 @@ public class ClusterProperties {
 		if (this.recycle.hasLimit() && !this.stats.enabled) {
 			throw invalid("cluster.stats.enabled", false, "turns off the reports that cluster.recycle.* relies on",
 					"true (the default), or remove the cluster.recycle.* properties");
+		}
+	}
+
+	private void validateWarmup() {
+		requirePositive("cluster.warmup.timeout", this.warmup.timeout);
+		requirePositive("cluster.warmup.request-timeout", this.warmup.requestTimeout);
+		if (this.warmup.iterations < 1) {
+			throw invalid("cluster.warmup.iterations", this.warmup.iterations, "must be at least 1",
+					"the number of times the warm-up requests are sent, such as 1000");
+		}
+		if (this.warmup.concurrency < 1 || this.warmup.concurrency > 64) {
+			throw invalid("cluster.warmup.concurrency", this.warmup.concurrency, "must be between 1 and 64",
+					"the number of warm-up requests in flight at once, such as 2");
+		}
+		if (this.warmup.duration != null) {
+			requirePositive("cluster.warmup.duration", this.warmup.duration);
+			if (this.warmup.duration.compareTo(this.warmup.timeout) > 0) {
+				throw invalid("cluster.warmup.duration", this.warmup.duration,
+						"is longer than cluster.warmup.timeout (" + this.warmup.timeout + ")",
+						"a duration no longer than cluster.warmup.timeout");
+			}
+		}
+		for (int i = 0; i < this.warmup.requests.size(); i++) {
+			WarmupRequest request = this.warmup.requests.get(i);
+			String name = "cluster.warmup.requests[" + i + "]";
+			if (request.path == null || !request.path.startsWith("/") || request.path.startsWith("//")
+					|| request.path.chars().anyMatch((c) -> c <= ' ' || c == 127)) {
+				throw invalid(name + ".path", request.path, "is not a path on the application's server",
+						"a path starting with '/', with its query if any, such as /products?page=1");
+			}
+			if (request.method == null || !request.method.matches("[A-Z]{1,16}")) {
+				throw invalid(name + ".method", request.method, "is not an HTTP method",
+						"a method in capitals, such as GET or POST");
+			}
+			for (Map.Entry<String, String> header : request.headers.entrySet()) {
+				if (!header.getKey().matches("[A-Za-z0-9!#$%&'*+.^_`|~-]+") || header.getValue() == null
+						|| header.getValue().chars().anyMatch((c) -> c == '\r' || c == '\n')) {
+					throw invalid(name + ".headers", header.getKey(), "is not a valid header",
+							"header names as tokens (such as Authorization) with single-line values");
+				}
+			}
 		}
 	}
 
@@ -896,8 +944,26 @@ public class ClusterProperties {
 		 */
 		private List<String> trainingArgs = new ArrayList<>();
 
+		/**
+		 * Whether the training run starts the application fully, on a private loopback port,
+		 * and sends it cluster.warmup's requests before it exits, so that the image holds the
+		 * classes those requests load and, on Java 25 and later, their method profiles: every
+		 * worker then starts with them. The application runs as in production meanwhile (its
+		 * runners, scheduled tasks and message listeners too): turn it on only where that is
+		 * harmless, for example with a training profile in 'training-args'.
+		 */
+		private boolean trainingWarmup;
+
 		public boolean isEnabled() {
 			return this.enabled;
+		}
+
+		public boolean isTrainingWarmup() {
+			return this.trainingWarmup;
+		}
+
+		public void setTrainingWarmup(boolean trainingWarmup) {
+			this.trainingWarmup = trainingWarmup;
 		}
 
 		public void setEnabled(boolean enabled) {
@@ -956,6 +1022,15 @@ public class ClusterProperties {
 		 */
 		private boolean requireSameStartClass = true;
 
+		/**
+		 * Whether a deploy prepares its release's worker image before it replaces the first
+		 * worker, so that every new worker starts from the image. By default a deploy replaces
+		 * workers at once, from the jar, while the image is prepared in the background at the
+		 * lowest CPU priority; workers forked once it is ready start from it. Waiting pays off
+		 * only for many workers replaced one at a time whose start the image shortens a lot.
+		 */
+		private boolean awaitImage;
+
 		public Path getArtifact() {
 			return this.artifact;
 		}
@@ -978,6 +1053,14 @@ public class ClusterProperties {
 
 		public void setRequireSameStartClass(boolean requireSameStartClass) {
 			this.requireSameStartClass = requireSameStartClass;
+		}
+
+		public boolean isAwaitImage() {
+			return this.awaitImage;
+		}
+
+		public void setAwaitImage(boolean awaitImage) {
+			this.awaitImage = awaitImage;
 		}
 
 	}
@@ -1084,6 +1167,189 @@ public class ClusterProperties {
 
 		public void setCheckInterval(Duration checkInterval) {
 			this.checkInterval = checkInterval;
+		}
+
+	}
+
+	/**
+	 * The warm-up of a worker that starts while the cluster serves (a rolling restart, a deploy,
+	 * a replacement, a recycle, a scale-up): once its application is ready, and before it takes
+	 * connections, it sends the listed requests to itself over loopback, through its own web
+	 * server on a private port, so that the paths users hit are loaded and compiled before users
+	 * wait on them. The warm-up's requests never reach the shared port and are left out of the
+	 * worker's request metrics. Workers started with the cluster, while nothing serves yet, do
+	 * not warm up.
+	 */
+	public static class Warmup {
+
+		/**
+		 * The requests each round sends, in order. Empty (the default) for no warm-up.
+		 */
+		private List<WarmupRequest> requests = new ArrayList<>();
+
+		/**
+		 * How many rounds of the requests the warm-up sends, unless 'duration' is set.
+		 */
+		private int iterations = 1000;
+
+		/**
+		 * Send rounds of the requests for this long instead of a number of iterations.
+		 */
+		private Duration duration;
+
+		/**
+		 * How many warm-up requests are in flight at once, each on a connection of its own.
+		 */
+		private int concurrency = 2;
+
+		/**
+		 * The longest a warm-up may take: at this time the worker stops it and takes connections
+		 * anyway. It is added to 'cluster.startup-timeout' for a worker in warm-up.
+		 */
+		private Duration timeout = Duration.ofSeconds(60);
+
+		/**
+		 * The longest one warm-up request may take before it counts as failed.
+		 */
+		private Duration requestTimeout = Duration.ofSeconds(10);
+
+		public List<WarmupRequest> getRequests() {
+			return this.requests;
+		}
+
+		public void setRequests(List<WarmupRequest> requests) {
+			this.requests = requests;
+		}
+
+		public int getIterations() {
+			return this.iterations;
+		}
+
+		public void setIterations(int iterations) {
+			this.iterations = iterations;
+		}
+
+		public Duration getDuration() {
+			return this.duration;
+		}
+
+		public void setDuration(Duration duration) {
+			this.duration = duration;
+		}
+
+		public int getConcurrency() {
+			return this.concurrency;
+		}
+
+		public void setConcurrency(int concurrency) {
+			this.concurrency = concurrency;
+		}
+
+		public Duration getTimeout() {
+			return this.timeout;
+		}
+
+		public void setTimeout(Duration timeout) {
+			this.timeout = timeout;
+		}
+
+		public Duration getRequestTimeout() {
+			return this.requestTimeout;
+		}
+
+		public void setRequestTimeout(Duration requestTimeout) {
+			this.requestTimeout = requestTimeout;
+		}
+
+		/**
+		 * Return whether a warm-up is configured.
+		 * @return whether there are requests to send
+		 */
+		public boolean isEnabled() {
+			return !this.requests.isEmpty();
+		}
+
+		/**
+		 * Describe everything the warm-up sends, so that an image trained with it is told apart
+		 * from one trained with another.
+		 * @return the requests, their headers and bodies, and how many rounds
+		 */
+		public String identity() {
+			StringBuilder identity = new StringBuilder("rounds=" + ((this.duration != null) ? this.duration : this.iterations));
+			for (WarmupRequest request : this.requests) {
+				identity.append('\0')
+					.append(request)
+					.append('\0')
+					.append(request.getHeaders())
+					.append('\0')
+					.append(request.getBody());
+			}
+			return identity.toString();
+		}
+
+	}
+
+	/**
+	 * One request of the warm-up.
+	 */
+	public static class WarmupRequest {
+
+		/**
+		 * The HTTP method.
+		 */
+		private String method = "GET";
+
+		/**
+		 * The path on the application's server as clients send it (with the context path),
+		 * and its query if any, such as /products?page=1.
+		 */
+		private String path;
+
+		/**
+		 * The request's body, sent as UTF-8; none when unset.
+		 */
+		private String body;
+
+		/**
+		 * The request's headers, such as Content-Type or Authorization.
+		 */
+		private Map<String, String> headers = new LinkedHashMap<>();
+
+		public String getMethod() {
+			return this.method;
+		}
+
+		public void setMethod(String method) {
+			this.method = method;
+		}
+
+		public String getPath() {
+			return this.path;
+		}
+
+		public void setPath(String path) {
+			this.path = path;
+		}
+
+		public String getBody() {
+			return this.body;
+		}
+
+		public void setBody(String body) {
+			this.body = body;
+		}
+
+		public Map<String, String> getHeaders() {
+			return this.headers;
+		}
+
+		public void setHeaders(Map<String, String> headers) {
+			this.headers = headers;
+		}
+
+		@Override
+		public String toString() {
+			return this.method + " " + this.path;
 		}
 
 	}

@@ -92,7 +92,11 @@ public final class StatusTable {
 			Function<ClusterSnapshot.Release, String> version) {
 		ClusterSnapshot.Report report = worker.report();
 		boolean fresh = report != null && !report.stale();
-		String state = worker.state() + (worker.lead() ? " (lead)" : "");
+		ClusterSnapshot.Warmup warmup = worker.warmup();
+		// A warm-up under way shows how far it is
+		String state = worker.state()
+				+ ((warmup != null && !warmup.isOver()) ? " " + Math.round(warmup.progress() * 100) + "%" : "")
+				+ (worker.lead() ? " (lead)" : "");
 		return List.of(String.valueOf(worker.id()), String.valueOf(worker.slot()), String.valueOf(worker.pid()), state,
 				version.apply(worker.release()), duration(worker.uptime()), String.valueOf(worker.restarts()),
 				(fresh && report.heap() != null) ? bytes(report.heap().used()) : "-",

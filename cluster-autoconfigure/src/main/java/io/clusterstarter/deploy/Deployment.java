@@ -16,8 +16,10 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
 /**
- * Deploys a new release: checks it before any worker is touched, prepares its image, then moves
- * the slots to it one after the other the zero-loss way of a rolling restart. If a new worker
+ * Deploys a new release: checks it before any worker is touched, then moves the slots to it one
+ * after the other the zero-loss way of a rolling restart, while the release's worker image is
+ * prepared in the background (or first, with {@code cluster.deploy.await-image}), so that a deploy
+ * takes about as long as a rolling restart, not minutes more. If a new worker
  * fails (it exits, is not ready within {@code cluster.startup-timeout}, or its readiness check
  * never passes) the deploy rolls back: the slots already moved get workers of the previous
  * release again, the same way, and the cluster ends where it began. One deploy at a time, and no
@@ -106,9 +108,12 @@ public final class Deployment {
 			claim.phase = "preparing";
 			this.releases.deploying(release);
 			Release current = this.releases.current();
-			logger.info("Deploying " + release + " over " + current + ": its image first, then "
+			logger.info("Deploying " + release + " over " + current + ": "
+					+ (this.properties.getDeploy().isAwaitImage() ? "its image first, then " : "")
 					+ this.cluster.configuredWorkers() + " worker" + ((this.cluster.configuredWorkers() != 1) ? "s" : "")
-					+ ", " + this.properties.getRollingRestart().getParallelism() + " at a time");
+					+ ", " + this.properties.getRollingRestart().getParallelism() + " at a time"
+					+ (this.properties.getDeploy().isAwaitImage() ? ""
+							: ", from the jar while its image is prepared in the background"));
 			this.cluster.publish(event(DeployEvent.Phase.STARTED, release, current, null));
 			return null;
 		});
@@ -220,7 +225,11 @@ public final class Deployment {
 	private void prepareThenRoll(Running claim, CompletableFuture<Void> done) {
 		Release release = claim.release;
 		try {
-			if (!release.images().prepareNow()) {
+			if (!this.properties.getDeploy().isAwaitImage()) {
+				// Forks made once it is ready start from it, the roll's later ones included
+				release.images().prepareInBackground();
+			}
+			else if (!release.images().prepareNow()) {
 				logger.info("Deploying " + release + " without an image: its workers start from the jar");
 			}
 		}

@@ -17,6 +17,7 @@ import java.util.Properties;
 import io.clusterstarter.ClusterSnapshot;
 import io.clusterstarter.autoconfigure.ClusterProperties;
 import io.clusterstarter.image.ImagePreparation.ImageException;
+import io.clusterstarter.warmup.TrainingWarmup;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.springframework.util.FileSystemUtils;
@@ -91,6 +92,12 @@ public final class WorkerImages implements AutoCloseable {
 
 	private final TrainingCommand trainingCommand;
 
+	/**
+	 * What the training run warms up with ({@code cluster.image.training-warmup}), or
+	 * {@code null} for a run up to the context's refresh.
+	 */
+	private String trainingWarmup;
+
 	private final String jvm = ImageKey.currentJvm();
 
 	private volatile State state;
@@ -140,9 +147,11 @@ public final class WorkerImages implements AutoCloseable {
 	 * @return the images
 	 */
 	public static WorkerImages open(ClusterProperties.Image properties, ImageSource source, String application,
-			String java, List<String> options, Map<String, String> environment, TrainingCommand trainingCommand) {
+			String java, List<String> options, Map<String, String> environment, TrainingCommand trainingCommand,
+			String trainingWarmup) {
 		WorkerImages images = new WorkerImages(properties, source, java,
 				CacheFormat.forJava(Runtime.version().feature()), trainingCommand);
+		images.trainingWarmup = trainingWarmup;
 		images.decide(application, options, environment);
 		return images;
 	}
@@ -162,6 +171,10 @@ public final class WorkerImages implements AutoCloseable {
 			// The training run's own arguments (a profile, say) change what it caches too
 			List<String> keyed = new ArrayList<>(options);
 			this.properties.getTrainingArgs().forEach((argument) -> keyed.add("training-arg " + argument));
+			// And so does a warm-up in it, by the requests it sends
+			if (this.trainingWarmup != null) {
+				keyed.add("training-warmup " + this.trainingWarmup);
+			}
 			this.key = ImageKey.of(this.source, this.jvm, keyed);
 		}
 		catch (IOException ex) {
@@ -349,8 +362,10 @@ public final class WorkerImages implements AutoCloseable {
 			Files.delete(packed);
 		}
 		Path cache = this.directory.resolve(this.format.fileName());
+		// Up to the context's refresh, or, with a warm-up, fully started, warmed up, then ended
 		ImageLaunch training = new ImageLaunch(jar,
-				List.of(this.format.writeOption(cache.toString()), "-Dspring.context.exit=onRefresh"),
+				List.of(this.format.writeOption(cache.toString()),
+						(this.trainingWarmup != null) ? TrainingWarmup.OPTION : "-Dspring.context.exit=onRefresh"),
 				this.properties.getTrainingArgs(), cache);
 		preparation.train(this.trainingCommand.create(training, !this.awaited), cache);
 		Properties ready = new Properties();

@@ -2,6 +2,7 @@ package io.clusterstarter.ipc;
 
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import io.clusterstarter.ClusterSnapshot;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -13,6 +14,7 @@ import tools.jackson.databind.JsonNode;
 @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
 @JsonSubTypes({ @JsonSubTypes.Type(value = IpcMessage.Hello.class, name = "hello"),
 		@JsonSubTypes.Type(value = IpcMessage.Listening.class, name = "listening"),
+		@JsonSubTypes.Type(value = IpcMessage.Warmup.class, name = "warmup"),
 		@JsonSubTypes.Type(value = IpcMessage.Ready.class, name = "ready"),
 		@JsonSubTypes.Type(value = IpcMessage.Stopping.class, name = "stopping"),
 		@JsonSubTypes.Type(value = IpcMessage.Disconnect.class, name = "disconnect"),
@@ -53,6 +55,14 @@ public sealed interface IpcMessage {
 	 * @param port the bound port
 	 */
 	record Listening(String namespace, String address, int port) implements IpcMessage {
+	}
+
+	/**
+	 * The worker's warm-up ({@code cluster.warmup}): sent as it starts, about once a second
+	 * while it runs, and once as it ends, before the worker listens.
+	 * @param warmup where it is
+	 */
+	record Warmup(ClusterSnapshot.Warmup warmup) implements IpcMessage {
 	}
 
 	/**

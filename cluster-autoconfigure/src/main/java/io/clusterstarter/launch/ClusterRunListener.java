@@ -6,6 +6,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.clusterstarter.autoconfigure.ClusterProperties;
 import io.clusterstarter.primary.PrimaryRunner;
+import io.clusterstarter.warmup.TrainingWarmup;
 import io.clusterstarter.worker.WorkerEnvironment;
 import io.clusterstarter.worker.WorkerLifecycle;
 import io.clusterstarter.worker.WorkerPropertySource;
@@ -50,6 +51,9 @@ public class ClusterRunListener implements SpringApplicationRunListener, Ordered
 
 	private WorkerLifecycle worker;
 
+	/** Whether this JVM is a worker image's training run that warms up before it ends. */
+	private boolean trainingWarmup;
+
 	/**
 	 * Create the listener; Spring Boot calls this for every application run.
 	 * @param application the application
@@ -83,7 +87,12 @@ public class ClusterRunListener implements SpringApplicationRunListener, Ordered
 		String reason = properties.isEnabled() ? TakeoverPolicy.reasonToRunPlainly() : "cluster.enabled=false";
 		if (reason != null) {
 			logger.info("Running without clustering: " + reason);
-			endWithPrimary(System.getenv(WorkerEnvironment.TRAINING_PRIMARY_PID));
+			String primaryPid = System.getenv(WorkerEnvironment.TRAINING_PRIMARY_PID);
+			endWithPrimary(primaryPid);
+			if (primaryPid != null && TrainingWarmup.isRequested()) {
+				TrainingWarmup.prepare(environment);
+				this.trainingWarmup = true;
+			}
 			return;
 		}
 		int status = new PrimaryRunner(this.application, this.args, environment, properties).run();
@@ -123,6 +132,9 @@ public class ClusterRunListener implements SpringApplicationRunListener, Ordered
 	public void ready(ConfigurableApplicationContext context, Duration timeTaken) {
 		if (this.worker != null) {
 			this.worker.ready(context);
+		}
+		else if (this.trainingWarmup) {
+			TrainingWarmup.runThenExit(context);
 		}
 	}
 

@@ -59,7 +59,7 @@ final class ClusterView {
 					worker.exitedAfterDisconnect(), worker.logFile(), worker.fromImage(),
 					(worker.startup() != null) ? worker.startup().toString() : null, worker.release().snapshot(),
 					this.cluster.slotRestarts(worker.slot()), report(worker, now),
-					(worker.sizing() != null) ? worker.sizing().snapshot() : null));
+					(worker.sizing() != null) ? worker.sizing().snapshot() : null, worker.warmup()));
 		}
 		ClusterSnapshot.Primary primary = new ClusterSnapshot.Primary(ProcessHandle.current().pid(),
 				this.options.jvmStartTime().toString(), Duration.between(this.options.jvmStartTime(), now).toString(),

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
+import io.clusterstarter.ClusterSnapshot;
 import io.clusterstarter.Worker;
 import io.clusterstarter.WorkerState;
 import io.clusterstarter.deploy.Release;
@@ -83,6 +84,9 @@ final class ManagedWorker implements SupervisedWorker {
 
 	/** Whether its JVM mapped the image's cache, once it serves. */
 	private volatile Boolean fromImage;
+
+	/** The worker's warm-up as it last reported it, or {@code null} without one. */
+	private volatile ClusterSnapshot.Warmup warmup;
 
 	/** Requests after which the worker is recycled, jitter included; 0 for no limit. */
 	private final long requestLimit;
@@ -289,6 +293,22 @@ final class ManagedWorker implements SupervisedWorker {
 
 	Duration startup() {
 		return this.startup;
+	}
+
+	/**
+	 * Note where the worker's warm-up is; a worker that starts one is warming up.
+	 */
+	void warmup(ClusterSnapshot.Warmup progress) {
+		this.warmup = progress;
+		advance(WorkerState.WARMING);
+	}
+
+	/**
+	 * The worker's warm-up as it last reported it, or {@code null} for a worker without one.
+	 */
+	@Override
+	public ClusterSnapshot.Warmup warmup() {
+		return this.warmup;
 	}
 
 	Boolean fromImage() {

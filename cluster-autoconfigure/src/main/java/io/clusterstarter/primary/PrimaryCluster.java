@@ -654,7 +654,8 @@ public class PrimaryCluster implements ControlledCluster, ClusterGauges, IpcServ
 		String token = newToken();
 		WorkerProcesses.Started started;
 		try {
-			started = this.processes.start(id, slot, token, forkEnv, this.ipc, this.codec.maxMessageSize(), release);
+			started = this.processes.start(id, slot, token, forkEnv, this.ipc, this.codec.maxMessageSize(), release,
+					warmsUp());
 		}
 		catch (IOException ex) {
 			throw new IllegalStateException("Could not fork worker " + id + ": " + ex.getMessage(), ex);
@@ -672,6 +673,16 @@ public class PrimaryCluster implements ControlledCluster, ClusterGauges, IpcServ
 			.onExit()
 			.thenRun(() -> later(() -> this.exits.exited(worker, Instant.now().plus(WorkerExits.CTRL_C_GRACE))));
 		return worker;
+	}
+
+	/**
+	 * Whether a worker forked now warms up before it serves: when a warm-up is configured and
+	 * another worker serves already. The cluster's first workers do not: nothing serves yet, and
+	 * a warm-up would only put off the port's first answer.
+	 */
+	private boolean warmsUp() {
+		return this.options.port() != null && this.properties.getWarmup().isEnabled()
+				&& this.workers.values().stream().anyMatch((worker) -> serving(worker) && !worker.isLeaving());
 	}
 
 	/**
@@ -790,6 +801,18 @@ public class PrimaryCluster implements ControlledCluster, ClusterGauges, IpcServ
 					new WorkerListeningEvent(worker, listening.address(), listening.port(), listening.namespace()));
 			logSummaryWhenUp();
 			startWaitingForks();
+		}
+		else if (message instanceof IpcMessage.Warmup warmup) {
+			worker.warmup(warmup.warmup());
+			if (warmup.warmup().isOver()) {
+				String line = worker + " warmed up: " + warmup.warmup().describe();
+				if (ClusterSnapshot.Warmup.TIMED_OUT.equals(warmup.warmup().state())) {
+					logger.warn(line + ", ended by cluster.warmup.timeout");
+				}
+				else {
+					logger.info(line);
+				}
+			}
 		}
 		else if (message instanceof IpcMessage.Ready) {
 			if (this.options.port() == null && !worker.isReady()) {

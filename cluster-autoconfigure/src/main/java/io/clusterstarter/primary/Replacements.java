@@ -218,8 +218,11 @@ final class Replacements {
 			endRoll(current, null);
 		}
 		else if (current.active == 0) {
-			// Only slots whose worker is not ready to be replaced: wait for it, not for ever
-			Duration timeout = this.properties.getStartupTimeout();
+			// Only slots whose worker is not ready to be replaced: wait for it (through its
+			// warm-up, if it has one), not for ever
+			ClusterProperties.Warmup warmup = this.properties.getWarmup();
+			Duration timeout = this.properties.getStartupTimeout()
+				.plus(warmup.isEnabled() ? warmup.getTimeout() : Duration.ZERO);
 			Instant now = Instant.now();
 			if (current.waitingSince == null) {
 				current.waitingSince = now;
@@ -227,7 +230,8 @@ final class Replacements {
 			else if (Duration.between(current.waitingSince, now).compareTo(timeout) > 0) {
 				abortRoll(current, "the worker" + ((current.pending.size() != 1) ? "s" : "") + " in slot"
 						+ ((current.pending.size() != 1) ? "s " : " ") + current.pending + " did not get ready to be "
-						+ "replaced within " + timeout.toSeconds() + " s (cluster.startup-timeout)");
+						+ "replaced within " + timeout.toSeconds() + " s (cluster.startup-timeout"
+						+ (warmup.isEnabled() ? " and cluster.warmup.timeout)" : ")"));
 			}
 		}
 		else {

@@ -166,9 +166,12 @@ final class WorkerProcesses {
 	 */
 	private WorkerImages openImages(JvmLaunch launch, String sha256) {
 		ImageSource source = (sha256 != null) ? imageSource(launch).withContentSha256(sha256) : imageSource(launch);
+		ClusterProperties.Warmup warmup = this.properties.getWarmup();
+		String trainingWarmup = (this.properties.getImage().isTrainingWarmup() && warmup.isEnabled())
+				? warmup.identity() : null;
 		return WorkerImages.open(this.properties.getImage(), source, applicationName(launch),
 				launch.javaExecutable(), launch.userOptions(this.imageExecArgv), launch.environment(),
-				(training, background) -> training(launch, training, background));
+				(training, background) -> training(launch, training, background), trainingWarmup);
 	}
 
 	/**
@@ -180,11 +183,12 @@ final class WorkerProcesses {
 	 * @param ipc the primary's IPC server
 	 * @param codecLimit the largest IPC message
 	 * @param release the release it runs
+	 * @param warmsUp whether it warms up before it serves
 	 * @return the started process
 	 * @throws IOException if it cannot be started
 	 */
 	Started start(int id, int slot, String token, Map<String, String> forkEnv, IpcServer ipc, int codecLimit,
-			Release release) throws IOException {
+			Release release, boolean warmsUp) throws IOException {
 		ClusterSettings current = this.cluster.settings();
 		int target = this.cluster.configuredWorkers();
 		Map<String, String> env = new LinkedHashMap<>();
@@ -208,6 +212,9 @@ final class WorkerProcesses {
 		}
 		if (this.options.acceptQueue() != null) {
 			env.put(WorkerEnvironment.BALANCING, this.options.acceptQueue().mode());
+		}
+		if (warmsUp) {
+			env.put(WorkerEnvironment.WARMUP, "true");
 		}
 		// Named by id, as the console prefix and the endpoint name the worker: a replacement
 		// never writes into the file of the worker it replaces, even while both run

@@ -15,7 +15,8 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
 /**
- * Finds workers that take too long to start ({@code cluster.startup-timeout}, from their fork),
+ * Finds workers that take too long to start ({@code cluster.startup-timeout}, from their fork,
+ * plus {@code cluster.warmup.timeout} for one that warms up),
  * have stopped sending heartbeats ({@code cluster.heartbeat.timeout}), or have not exited within
  * {@code cluster.shutdown-timeout} of their disconnect, asks each for a thread dump and kills it
  * a moment later; its exit is then handled as any other. Used on the cluster's event loop only,
@@ -29,6 +30,9 @@ public final class HangDetector {
 
 	/** Time a hung worker gets to write its thread dump before it is killed. */
 	private static final Duration THREAD_DUMP_GRACE = Duration.ofSeconds(1);
+
+	/** Time a worker that ended its warm-up at its time-out gets to start listening. */
+	private static final Duration WARMUP_GRACE = Duration.ofSeconds(10);
 
 	private final ClusterProperties properties;
 
@@ -73,19 +77,21 @@ public final class HangDetector {
 				}
 				continue;
 			}
+			// A warm-up has its own time-out, on top of the start's; the worker ends it itself
+			Duration allowed = (worker.warmup() != null)
+					? startupTimeout.plus(this.properties.getWarmup().getTimeout()).plus(WARMUP_GRACE) : startupTimeout;
 			if (starting.test(worker) && !worker.isReady()
-					&& Duration.between(worker.startTime(), now).compareTo(startupTimeout) > 0) {
-				killHung(worker, "was not ready within " + startupTimeout.toSeconds() + " s of its fork");
+					&& Duration.between(worker.startTime(), now).compareTo(allowed) > 0) {
+				killHung(worker, "was not ready within " + allowed.toSeconds() + " s of its fork");
 				continue;
 			}
 			Instant heartbeat = worker.lastHeartbeat();
 			if (heartbeat != null && Duration.between(heartbeat, now).compareTo(heartbeatTimeout) > 0) {
 				killHung(worker, "sent no heartbeat for " + heartbeatTimeout.toSeconds() + " s");
 			}
-			else if (!serving.test(worker)
-					&& Duration.between(worker.startTime(), now).compareTo(startupTimeout) > 0) {
-				killHung(worker, "did not " + (this.web ? "listen" : "become ready") + " within "
-						+ startupTimeout.toSeconds() + " s of its fork");
+			else if (!serving.test(worker) && Duration.between(worker.startTime(), now).compareTo(allowed) > 0) {
+				killHung(worker, "did not " + (this.web ? "listen" : "become ready") + " within " + allowed.toSeconds()
+						+ " s of its fork");
 			}
 		}
 	}

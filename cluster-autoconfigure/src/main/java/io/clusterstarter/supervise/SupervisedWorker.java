@@ -2,6 +2,7 @@ package io.clusterstarter.supervise;
 
 import java.time.Instant;
 
+import io.clusterstarter.ClusterSnapshot;
 import io.clusterstarter.Worker;
 import io.clusterstarter.ipc.IpcConnection;
 
@@ -31,6 +32,12 @@ public interface SupervisedWorker extends Worker {
 	 * @return whether it is ready
 	 */
 	boolean isReady();
+
+	/**
+	 * Return the worker's warm-up as it last reported it.
+	 * @return the warm-up, or {@code null} for a worker that has not started one
+	 */
+	ClusterSnapshot.Warmup warmup();
 
 	/**
 	 * Return the time of the worker's last heartbeat.

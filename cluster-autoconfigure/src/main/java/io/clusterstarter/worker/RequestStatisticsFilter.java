@@ -9,6 +9,8 @@ import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
+import io.clusterstarter.warmup.WarmupTraffic;
+
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
@@ -27,6 +29,12 @@ public class RequestStatisticsFilter extends OncePerRequestFilter {
 	 */
 	public RequestStatisticsFilter(RequestStatistics statistics) {
 		this.statistics = statistics;
+	}
+
+	@Override
+	protected boolean shouldNotFilter(HttpServletRequest request) {
+		// The warm-up's requests are not traffic
+		return WarmupTraffic.isWarmup(request.getLocalPort());
 	}
 
 	@Override

@@ -1,5 +1,8 @@
 package io.clusterstarter.worker;
 
+import java.net.InetSocketAddress;
+
+import io.clusterstarter.warmup.WarmupTraffic;
 import reactor.core.publisher.Mono;
 
 import org.springframework.web.server.ServerWebExchange;
@@ -25,6 +28,11 @@ public class RequestStatisticsWebFilter implements WebFilter {
 
 	@Override
 	public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
+		InetSocketAddress local = exchange.getRequest().getLocalAddress();
+		if (local != null && WarmupTraffic.isWarmup(local.getPort())) {
+			// The warm-up's requests are not traffic
+			return chain.filter(exchange);
+		}
 		return Mono.defer(() -> {
 			this.statistics.started();
 			return chain.filter(exchange).doFinally((signal) -> this.statistics.completed());

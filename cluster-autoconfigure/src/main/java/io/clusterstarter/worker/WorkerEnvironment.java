@@ -46,6 +46,12 @@ public final class WorkerEnvironment {
 	 */
 	public static final String BALANCING = "CLUSTERSTARTER_BALANCING";
 
+	/**
+	 * {@code true} when the worker starts while the cluster serves, and so warms up before it
+	 * takes connections ({@code cluster.warmup}).
+	 */
+	public static final String WARMUP = "CLUSTERSTARTER_WARMUP";
+
 	/** The worker's own log file, when the application logs to a file. */
 	public static final String LOG_FILE = "CLUSTERSTARTER_LOG_FILE";
 

@@ -2,7 +2,9 @@ package io.clusterstarter.worker;
 
 import java.io.IOException;
 
+import io.clusterstarter.autoconfigure.ClusterProperties;
 import io.clusterstarter.port.ListenGate;
+import io.clusterstarter.warmup.Warmup;
 
 import org.springframework.boot.SpringApplication;
 import org.springframework.context.ApplicationEvent;
@@ -66,15 +68,25 @@ public final class WorkerLifecycle {
 	}
 
 	/**
-	 * The application is ready: once its readiness check passes too, its listeners join the
-	 * port's group and the primary is told, in that order, so that the worker it replaces
-	 * retires only once this one takes connections.
+	 * The application is ready: once its readiness check passes too, and once it has warmed up
+	 * if it starts while the cluster serves, its listeners join the port's group and the
+	 * primary is told, in that order, so that the worker it replaces retires only once this one
+	 * takes connections.
 	 * @param context the context
 	 */
 	public void ready(ConfigurableApplicationContext context) {
-		ReadinessCheck.of(context).whenReady(context, () -> {
+		Runnable serve = () -> {
 			ListenGate.open();
 			this.runtime.ready();
+		};
+		ReadinessCheck.of(context).whenReady(context, () -> {
+			ClusterProperties.Warmup warmup = Warmup.properties(context);
+			if (this.runtime.warmsUp() && warmup.isEnabled()) {
+				Warmup.start(context, warmup, this.runtime::warmup, serve);
+			}
+			else {
+				serve.run();
+			}
 		});
 	}
 

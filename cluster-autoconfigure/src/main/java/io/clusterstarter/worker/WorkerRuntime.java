@@ -96,6 +96,9 @@ public final class WorkerRuntime implements CurrentWorker {
 
 	private boolean inboxOverflowLogged;
 
+	/** Whether the worker starts while the cluster serves, and so warms up. */
+	private volatile boolean warmsUp;
+
 	WorkerRuntime(int id, int slot, long primaryPid, Path socketPath, String token, int maxMessageSize,
 			Duration heartbeatInterval) {
 		this.heartbeatInterval = heartbeatInterval;
@@ -130,11 +133,22 @@ public final class WorkerRuntime implements CurrentWorker {
 			// Inherited from a worker by a program it started: that program is not a worker
 			return Optional.empty();
 		}
-		return Optional.of(new WorkerRuntime(Integer.parseInt(id),
+		WorkerRuntime runtime = new WorkerRuntime(Integer.parseInt(id),
 				Integer.parseInt(env.getOrDefault(WorkerEnvironment.WORKER_SLOT, "0")), parent,
 				Path.of(env.get(WorkerEnvironment.IPC_SOCKET)), env.get(WorkerEnvironment.WORKER_TOKEN),
 				Integer.parseInt(env.getOrDefault(WorkerEnvironment.MAX_MESSAGE_SIZE, "1048576")),
-				Duration.ofMillis(Long.parseLong(env.getOrDefault(WorkerEnvironment.HEARTBEAT_INTERVAL, "5000")))));
+				Duration.ofMillis(Long.parseLong(env.getOrDefault(WorkerEnvironment.HEARTBEAT_INTERVAL, "5000"))));
+		runtime.warmsUp = Boolean.parseBoolean(env.get(WorkerEnvironment.WARMUP));
+		return Optional.of(runtime);
+	}
+
+	/**
+	 * Return whether this worker started while the cluster served, and so warms up before it
+	 * takes connections when a warm-up is configured.
+	 * @return whether it warms up
+	 */
+	public boolean warmsUp() {
+		return this.warmsUp;
 	}
 
 	/**
@@ -352,6 +366,14 @@ public final class WorkerRuntime implements CurrentWorker {
 	 */
 	public void listening(String namespace, String address, int port) {
 		this.connection.send(new IpcMessage.Listening(namespace, address, port));
+	}
+
+	/**
+	 * Report where the warm-up is.
+	 * @param warmup the warm-up's progress, or its end
+	 */
+	public void warmup(ClusterSnapshot.Warmup warmup) {
+		this.connection.send(new IpcMessage.Warmup(warmup));
 	}
 
 	/**

@@ -67,7 +67,7 @@ class ClusterHealthIndicatorTests {
 			workers.put(String.valueOf(i + 1), new ClusterSnapshot.WorkerInfo(i + 1, i, 101 + i, states[i],
 					states[i].equals("listening") || (port == null && states[i].equals("online")), i == 0,
 					"2026-11-24T07:00:00Z", "PT1M", false, null, null, null,
-					new ClusterSnapshot.Release((i == 0) ? "1.1.0" : "1.0.0", "app.jar", null, null), 0, null, null));
+					new ClusterSnapshot.Release((i == 0) ? "1.1.0" : "1.0.0", "app.jar", null, null), 0, null, null, null));
 		}
 		ClusterSnapshot.Settings settings = new ClusterSnapshot.Settings(configured, null, null, null, false, true,
 				"none", "PT30S", null, "PT5S", 1, 2, null, null);

@@ -176,6 +176,59 @@ class ClusterPropertiesTests {
 				"Set 'cluster.stats.enabled' to true (the default), or remove the cluster.recycle.* properties");
 	}
 
+	@Test
+	void warmupRequestsWithPathsAreValid() {
+		this.properties.getWarmup().getRequests().add(warmupRequest("POST", "/orders?dry-run=true"));
+		this.properties.getWarmup().getRequests().get(0).getHeaders().put("Content-Type", "application/json");
+		this.properties.getWarmup().setDuration(Duration.ofSeconds(20));
+		assertThatNoException().isThrownBy(this.properties::validate);
+	}
+
+	@Test
+	void warmupPathWithoutLeadingSlashIsReported() {
+		this.properties.getWarmup().getRequests().add(warmupRequest("GET", "http://localhost:8080/"));
+		FailureAnalysis analysis = analyze();
+		assertThat(analysis.getDescription()).isEqualTo("Invalid value 'http://localhost:8080/' for property "
+				+ "'cluster.warmup.requests[0].path': it is not a path on the application's server.");
+		assertThat(analysis.getAction()).startsWith("Set 'cluster.warmup.requests[0].path' to a path starting with '/'");
+	}
+
+	@Test
+	void warmupMethodInLowerCaseIsReported() {
+		this.properties.getWarmup().getRequests().add(warmupRequest("get", "/"));
+		assertThat(analyze().getDescription())
+			.isEqualTo("Invalid value 'get' for property 'cluster.warmup.requests[0].method': it is not an HTTP method.");
+	}
+
+	@Test
+	void warmupHeaderWithALineBreakIsReported() {
+		this.properties.getWarmup().getRequests().add(warmupRequest("GET", "/"));
+		this.properties.getWarmup().getRequests().get(0).getHeaders().put("X-Token", "a\r\nInjected: yes");
+		assertThat(analyze().getDescription()).isEqualTo(
+				"Invalid value 'X-Token' for property 'cluster.warmup.requests[0].headers': it is not a valid header.");
+	}
+
+	@Test
+	void warmupDurationLongerThanItsTimeoutIsReported() {
+		this.properties.getWarmup().setDuration(Duration.ofMinutes(2));
+		assertThat(analyze().getDescription()).isEqualTo("Invalid value 'PT2M' for property 'cluster.warmup.duration': "
+				+ "it is longer than cluster.warmup.timeout (PT1M).");
+	}
+
+	@Test
+	void warmupWithoutIterationsIsReported() {
+		this.properties.getWarmup().setIterations(0);
+		assertThat(analyze().getDescription())
+			.isEqualTo("Invalid value '0' for property 'cluster.warmup.iterations': it must be at least 1.");
+	}
+
+	private static ClusterProperties.WarmupRequest warmupRequest(String method, String path) {
+		ClusterProperties.WarmupRequest request = new ClusterProperties.WarmupRequest();
+		request.setMethod(method);
+		request.setPath(path);
+		return request;
+	}
+
 	private FailureAnalysis analyze() {
 		ClusterConfigurationException exception = org.assertj.core.api.Assertions
 			.catchThrowableOfType(ClusterConfigurationException.class, this.properties::validate);

@@ -22,9 +22,10 @@ class StatusTableTests {
 				new ClusterSnapshot.Requests(1200, 3, 35.25), 190L << 20, 120L << 20);
 		Map<String, ClusterSnapshot.WorkerInfo> workers = new LinkedHashMap<>();
 		workers.put("3", new ClusterSnapshot.WorkerInfo(3, 0, 4101, "listening", true, true, "2026-12-01T09:55:00Z",
-				"PT5M2S", false, null, true, "PT8S", release, 2, report, null));
-		workers.put("12", new ClusterSnapshot.WorkerInfo(12, 1, 4188, "online", false, false, "2026-12-01T10:00:00Z",
-				"PT3.5S", false, null, null, null, release, 0, null, null));
+				"PT5M2S", false, null, true, "PT8S", release, 2, report, null, null));
+		workers.put("12", new ClusterSnapshot.WorkerInfo(12, 1, 4188, "warming", false, false, "2026-12-01T10:00:00Z",
+				"PT3.5S", false, null, null, null, release, 0, null, null,
+				new ClusterSnapshot.Warmup(ClusterSnapshot.Warmup.RUNNING, 840, 0, 0.42, 1800)));
 		ClusterSnapshot.Settings settings = new ClusterSnapshot.Settings(2, null, null, null, false, true, "none", "PT30S",
 				null, "PT5S", 1, 2, null, null);
 		ClusterSnapshot snapshot = new ClusterSnapshot(new ClusterSnapshot.Primary(4100, "2026-12-01T09:00:00Z",
@@ -34,7 +35,7 @@ class StatusTableTests {
 				cluster shop-8080   primary pid 4100   up 1h 02m   rss 96 MB   release 1.4.2   port 8080 (reuse-port)   1/2 workers serving
 				ID  SLOT   PID  STATE             VERSION  UPTIME  RESTARTS   HEAP     RSS    CPU  REQ/S  REPORT
 				 3     0  4101  listening (lead)  1.4.2    5m 02s         2  84 MB  190 MB  12.5%   35.3  0.4s ago
-				12     1  4188  online            1.4.2    3.5s           0      -       -      -      -  -""");
+				12     1  4188  warming 42%       1.4.2    3.5s           0      -       -      -      -  -""");
 	}
 
 	@Test
@@ -43,9 +44,9 @@ class StatusTableTests {
 		ClusterSnapshot.Release rebuilt = new ClusterSnapshot.Release("1.4.2", "app.jar", "03bd77e1c2aa9f00bb", null);
 		Map<String, ClusterSnapshot.WorkerInfo> workers = new LinkedHashMap<>();
 		workers.put("3", new ClusterSnapshot.WorkerInfo(3, 0, 4101, "listening", true, true, "2026-12-01T09:55:00Z",
-				"PT5M2S", false, null, null, null, first, 0, null, null));
+				"PT5M2S", false, null, null, null, first, 0, null, null, null));
 		workers.put("4", new ClusterSnapshot.WorkerInfo(4, 1, 4102, "listening", true, false, "2026-12-01T09:55:00Z",
-				"PT5M2S", false, null, null, null, rebuilt, 0, null, null));
+				"PT5M2S", false, null, null, null, rebuilt, 0, null, null, null));
 		ClusterSnapshot snapshot = new ClusterSnapshot(new ClusterSnapshot.Primary(4100, "2026-12-01T09:00:00Z",
 				"PT1H2M", 8080, "reuse-port", null, new ClusterSnapshot.Counters(4, 2, 2, 0, 0), List.of(), null, null,
 				rebuilt, first, null, null), workers);

@@ -44,7 +44,7 @@ class WorkerImagesTests {
 	void offWithTheSourcesReason() throws IOException {
 		ClusterSnapshot.Image image = WorkerImages
 			.open(this.properties, ImageSource.of(null, null, "m/m.Main"), "app", "java", List.of(), Map.of(),
-					(training, background) -> new ProcessBuilder("false"))
+					(training, background) -> new ProcessBuilder("false"), null)
 			.snapshot();
 		assertThat(image.state()).isEqualTo("off");
 		assertThat(image.reason()).contains("module path");
@@ -98,7 +98,7 @@ class WorkerImagesTests {
 		ImageSource source = ImageSources.plainJars(this.directory, "app.jar");
 		// A training run that fails at once, as an application that cannot start would
 		return WorkerImages.open(this.properties, source, "app", "java", options, Map.of(),
-				(training, background) -> new ProcessBuilder("sh", "-c", "exit 1"));
+				(training, background) -> new ProcessBuilder("sh", "-c", "exit 1"), null);
 	}
 
 }

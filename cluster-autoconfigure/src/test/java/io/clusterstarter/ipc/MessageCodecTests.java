@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 
+import io.clusterstarter.ClusterSnapshot;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -27,6 +28,7 @@ class MessageCodecTests {
 				new IpcMessage.Request(9, "prometheus", this.codec.toTree(List.of("jvm_threads_live_threads"))),
 				new IpcMessage.Stats(1, 2, -1, 0.5, 20, 30, 40L, 0L, 7L, 300L, 200L), new IpcMessage.Stats(1, 2, 3, -1, 20, 30, null, null, null, null, null),
 				new IpcMessage.Response(7, this.codec.toTree(Map.of("a", 1)), null),
+				new IpcMessage.Warmup(new ClusterSnapshot.Warmup(ClusterSnapshot.Warmup.RUNNING, 120, 1, 0.25, 1500)),
 				new IpcMessage.UserMessage(this.codec.toTree(Map.of("text", "héllo\nworld"))) };
 		for (IpcMessage message : messages) {
 			byte[] line = this.codec.encode(message);

@@ -16,7 +16,12 @@ import io.clusterstarter.worker.WorkerRuntime;
 
 import org.springframework.context.event.EventListener;
 import org.springframework.core.env.ConfigurableEnvironment;
+import org.springframework.http.HttpMethod;
 import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestMethod;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
@@ -45,6 +50,22 @@ class TestController {
 		body.put("slot", this.cluster.worker().map(CurrentWorker::slot).orElse(null));
 		body.put("processors", Runtime.getRuntime().availableProcessors());
 		return body;
+	}
+
+	/** What the warm-up sent: method, Host header, X-Warmup header and body of each request. */
+	private static final List<String> warmupHits = new CopyOnWriteArrayList<>();
+
+	@RequestMapping(path = "/warmup/hit", method = { RequestMethod.GET, RequestMethod.POST })
+	String warmupHit(HttpMethod method, @RequestHeader("Host") String host,
+			@RequestHeader(name = "X-Warmup", required = false) String marker,
+			@RequestBody(required = false) String body) {
+		warmupHits.add(method.name() + " " + host + " " + marker + " " + body);
+		return "warm";
+	}
+
+	@GetMapping("/warmup/seen")
+	List<String> warmupSeen() {
+		return warmupHits;
 	}
 
 	@GetMapping("/slow")
