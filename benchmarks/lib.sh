@@ -73,3 +73,7 @@ sample_release() {
 	(cd "$work" && jar --update --file "$target" --manifest manifest "${files[@]}" 2>/dev/null)
 	rm -rf "$work"
 }
+
+# Socket errors plus non-2xx answers in a wrk output (wrk prints each line only when there are any)
+wrk_bad() { awk '/Socket errors:/ {gsub(/[^0-9]+/, " "); for (i = 1; i <= NF; i++) n += $i} /Non-2xx/ {n += $NF}
+	END {print n + 0}' "$1"; }

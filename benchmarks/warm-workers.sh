@@ -40,9 +40,6 @@ sample_release "$releases/app-2.jar" 2.0.0
 # wrk's p99 in milliseconds, from its --latency output
 p99_ms() { awk '$1 == "99%" { v = $2; u = v; gsub(/[0-9.]/, "", u); gsub(/[a-z]/, "", v);
 	print (u == "us") ? v / 1000 : (u == "s") ? v * 1000 : v }' "$1"; }
-# Socket errors plus non-2xx answers in a wrk output
-bad() { awk '/Socket errors:/ {gsub(/[^0-9]+/, " "); for (i = 1; i <= NF; i++) n += $i} /Non-2xx/ {n += $NF}
-	END {print n + 0}' "$1"; }
 # The mean warm-up duration of the workers whose warm-up ended after line $2 of log $1
 warmups() { tail -n +"$2" "$1" | { grep -o 'warmed up: [0-9]* requests in [0-9.]* s' || true; } | awk '{s += $6; n++}
 	END {print (n) ? sprintf("%.1f s (%d workers)", s / n, n) : "-"}'; }
@@ -74,7 +71,7 @@ measure() {
 	wrk -t2 -c"$CONNECTIONS" -d10s "http://127.0.0.1:$port/" >/dev/null # warm the workers that serve
 	wrk -t2 -c"$CONNECTIONS" -d30s --latency "http://127.0.0.1:$port/" >"$BENCH_TMP/$name-steady.txt"
 	figure[$name steady]=$(p99_ms "$BENCH_TMP/$name-steady.txt")
-	figure[$name steady bad]=$(bad "$BENCH_TMP/$name-steady.txt")
+	figure[$name steady bad]=$(wrk_bad "$BENCH_TMP/$name-steady.txt")
 	local action
 	for action in roll deploy; do
 		local out="$BENCH_TMP/$name-$action.txt" lines; lines=$(wc -l <"$log")
@@ -86,7 +83,7 @@ measure() {
 		figure[$name $action took]=$((SECONDS - started))
 		wait "$wrk_pid"
 		figure[$name $action]=$(p99_ms "$out")
-		figure[$name $action bad]=$(bad "$out")
+		figure[$name $action bad]=$(wrk_bad "$out")
 		figure[$name $action warmups]=$(warmups "$log" "$lines")
 	done
 	stop_server
