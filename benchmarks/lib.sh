@@ -77,3 +77,20 @@ sample_release() {
 # Socket errors plus non-2xx answers in a wrk output (wrk prints each line only when there are any)
 wrk_bad() { awk '/Socket errors:/ {gsub(/[^0-9]+/, " "); for (i = 1; i <= NF; i++) n += $i} /Non-2xx/ {n += $NF}
 	END {print n + 0}' "$1"; }
+
+# Give the starter inside release $1 the Implementation-Version $2, as a build with another
+# starter would have: its nested jar is rewritten and stored again uncompressed.
+starter_version() {
+	local target=$1 version=$2 work nested
+	work=$(mktemp -d "$BENCH_TMP/starter-XXXXXX")
+	nested=$(unzip -Z1 "$target" | grep '^BOOT-INF/lib/cluster-autoconfigure-.*\.jar$')
+	(cd "$work" && unzip -q "$target" "$nested" && printf 'Implementation-Version: %s\n' "$version" >manifest \
+		&& jar --update --file "$nested" --manifest manifest 2>/dev/null \
+		&& jar --update --no-compress --file "$target" "$nested" 2>/dev/null)
+	rm -rf "$work"
+}
+
+# As root, net.ipv4.tcp_migrate_req=1: a reuse-port cluster (Java 17 to 21) needs it to lose
+# nothing when a worker's listener closes. Prints nothing; $sysctl_file names it for the figures.
+sysctl_file=/proc/sys/net/ipv4/tcp_migrate_req
+migrate_requests() { if [[ -w $sysctl_file ]]; then echo 1 >"$sysctl_file"; fi; }

@@ -29,8 +29,7 @@ require_tools wrk curl jq
 CONNECTIONS=${CONNECTIONS:-32}
 WARMUP_ROUNDS=${WARMUP_ROUNDS:-3000}
 TARGET=1.5
-sysctl_file=/proc/sys/net/ipv4/tcp_migrate_req
-[[ -w $sysctl_file ]] && echo 1 >"$sysctl_file"
+migrate_requests
 
 releases="$BENCH_TMP/releases"
 mkdir -p "$releases"

@@ -127,6 +127,27 @@ public interface Cluster {
 	CompletableFuture<Void> deploy(Path artifact);
 
 	/**
+	 * Upgrade the primary itself, and the starter with it, without a lost request: start a new
+	 * primary from the artifact that inherits the port (its listening socket, or its place in the
+	 * {@code SO_REUSEPORT} group), forks its own workers, and takes over the control socket and
+	 * the pid files once they are all ready; this primary's workers then finish their requests
+	 * and exit, and this primary exits (or, as a service's main process, waits for the new one:
+	 * {@code cluster.upgrade.old-primary}). If the new primary exits, or is not ready within the
+	 * start-up timeouts, it is stopped and this primary carries on. Checked first as a deploy
+	 * is, except that the new release's starter may speak another IPC protocol. Publishes an
+	 * {@link io.clusterstarter.event.UpgradeEvent} for each phase.
+	 * @param artifact the executable jar; {@code null} for {@code cluster.deploy.artifact}, else
+	 * the launched jar as named, re-resolved now; a relative path is resolved against the
+	 * primary's working directory
+	 * @return completes once the new primary has taken over; fails with the reason when it was
+	 * stopped and this primary carries on
+	 * @throws io.clusterstarter.deploy.DeployRefusedException if the artifact is refused, or a
+	 * deploy, rolling restart or upgrade already runs; nothing was started
+	 * @throws IllegalStateException outside the primary
+	 */
+	CompletableFuture<Void> upgrade(Path artifact);
+
+	/**
 	 * Return the settings later forks will use.
 	 * @return the current settings
 	 */

@@ -54,11 +54,13 @@ public record ClusterSnapshot(Primary primary, Map<String, WorkerInfo> workers) 
 	 * {@code null}
 	 * @param deploy the deploy under way, or {@code null}
 	 * @param host the memory and processors the workers share, or {@code null} when unknown
+	 * @param runs what the primary itself runs, which only an upgrade changes, or {@code null}
+	 * when unknown
 	 */
 	@JsonInclude(JsonInclude.Include.NON_NULL)
 	public record Primary(long pid, String startTime, String uptime, Integer port, String scheduling,
 			Settings settings, Counters counters, List<Integer> failedSlots, Image image, Long rss, Release release,
-			Release previousRelease, Deploy deploy, Host host) {
+			Release previousRelease, Deploy deploy, Host host, PrimaryRelease runs) {
 
 		public Primary {
 			failedSlots = (failedSlots != null) ? List.copyOf(failedSlots) : List.of();
@@ -72,7 +74,7 @@ public record ClusterSnapshot(Primary primary, Map<String, WorkerInfo> workers) 
 		public Primary withSettings(Settings settings) {
 			return new Primary(this.pid, this.startTime, this.uptime, this.port, this.scheduling, settings,
 					this.counters, this.failedSlots, this.image, this.rss, this.release, this.previousRelease,
-					this.deploy, this.host);
+					this.deploy, this.host, this.runs);
 		}
 
 	}
@@ -297,6 +299,19 @@ public record ClusterSnapshot(Primary primary, Map<String, WorkerInfo> workers) 
 	 */
 	@JsonInclude(JsonInclude.Include.NON_NULL)
 	public record Release(String version, String artifact, String sha256, String runsFrom) {
+	}
+
+	/**
+	 * What the primary itself runs: the release it was launched from (deploys change the
+	 * workers' release, not this one) and its starter.
+	 * @param version the launched release's version, or {@code null} when the launch tells none
+	 * @param artifact the jar the primary was launched from, or {@code null}
+	 * @param starter the starter's version, or {@code null} when its jar tells none
+	 * @param upgradedFrom the pid of the primary it took over from in an upgrade, or
+	 * {@code null}
+	 */
+	@JsonInclude(JsonInclude.Include.NON_NULL)
+	public record PrimaryRelease(String version, String artifact, String starter, Long upgradedFrom) {
 	}
 
 	/**

@@ -135,6 +135,8 @@ public class ClusterProperties {
 
 	private final Deploy deploy = new Deploy();
 
+	private final Upgrade upgrade = new Upgrade();
+
 	private final Readiness readiness = new Readiness();
 
 	private final Warmup warmup = new Warmup();
@@ -290,6 +292,10 @@ public class ClusterProperties {
 
 	public Deploy getDeploy() {
 		return this.deploy;
+	}
+
+	public Upgrade getUpgrade() {
+		return this.upgrade;
 	}
 
 	public Control getControl() {
@@ -997,6 +1003,53 @@ public class ClusterProperties {
 	}
 
 	/**
+	 * Upgrades of the primary itself ('upgrade' on the command line, Cluster.upgrade).
+	 */
+	public static class Upgrade {
+
+		/**
+		 * What the old primary does once the new one has taken over and its workers have
+		 * exited: 'exit', as nginx's old master does; 'wait' for the new primary and exit with
+		 * its status, passing signals on to it, so that a service manager that watches the old
+		 * primary's pid (systemd's main process, a container's PID 1 or its init) keeps the
+		 * service up; or 'auto': wait when this process is PID 1, a child of PID 1, or started
+		 * by systemd (INVOCATION_ID is set), else exit.
+		 */
+		private OldPrimary oldPrimary = OldPrimary.AUTO;
+
+		public OldPrimary getOldPrimary() {
+			return this.oldPrimary;
+		}
+
+		public void setOldPrimary(OldPrimary oldPrimary) {
+			this.oldPrimary = oldPrimary;
+		}
+
+		/**
+		 * What the old primary does once the new one has taken over.
+		 */
+		public enum OldPrimary {
+
+			/**
+			 * Wait when a service manager watches this process, else exit.
+			 */
+			AUTO,
+
+			/**
+			 * Exit once its workers have.
+			 */
+			EXIT,
+
+			/**
+			 * Wait for the new primary and exit with its status.
+			 */
+			WAIT
+
+		}
+
+	}
+
+	/**
 	 * Deploys: a new release of the application rolled onto every worker, verified, and rolled
 	 * back when a new worker fails.
 	 */
@@ -1267,6 +1320,15 @@ public class ClusterProperties {
 		 */
 		public boolean isEnabled() {
 			return !this.requests.isEmpty();
+		}
+
+		/**
+		 * Return how much longer than {@code cluster.startup-timeout} a worker that warms up
+		 * may take to get ready.
+		 * @return the warm-up's time-out when one is configured, else zero
+		 */
+		public Duration allowance() {
+			return isEnabled() ? this.timeout : Duration.ZERO;
 		}
 
 		/**

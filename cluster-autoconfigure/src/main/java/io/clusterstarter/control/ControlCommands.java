@@ -21,7 +21,7 @@ import tools.jackson.databind.node.ObjectNode;
 /**
  * What the control socket's commands do to the cluster: {@code status}, {@code monit},
  * {@code logs}, and the actions that wait for their end ({@code reload}, {@code deploy},
- * {@code scale}, {@code restart}, {@code stop}) while they show the cluster's progress. An
+ * {@code upgrade}, {@code scale}, {@code restart}, {@code stop}) while they show the cluster's progress. An
  * action the cluster refuses, or one that aborts, ends with {@link ControlProtocol#FAILED} and
  * the reason; {@code --json} prints one JSON object on standard output (the progress goes to
  * standard error).
@@ -84,6 +84,8 @@ public final class ControlCommands implements ControlServer.Handler {
 			case "reload" -> await(session, args, this.cluster::reload);
 			case "deploy" -> await(session, args,
 					() -> this.cluster.deploy(session.workingDirectory().resolve(args.positional(0)).normalize()));
+			case "upgrade" -> await(session, args, () -> this.cluster.upgrade((args.positionals() > 0)
+					? session.workingDirectory().resolve(args.positional(0)).normalize() : null));
 			case "restart" -> await(session, args, () -> this.cluster.restartWorker(args.number(0)));
 			case "scale" -> scale(session, args);
 			case "stop" -> stop(session, args);
@@ -375,7 +377,7 @@ public final class ControlCommands implements ControlServer.Handler {
 			String command = args.get(0);
 			int[] expected = switch (command) {
 				case "status", "monit", "reload", "stop" -> new int[] { 0, 0 };
-				case "logs" -> new int[] { 0, 1 };
+				case "logs", "upgrade" -> new int[] { 0, 1 };
 				case "deploy", "scale", "restart" -> new int[] { 1, 1 };
 				default -> throw new IllegalArgumentException("unknown command '" + command + "'");
 			};
@@ -407,6 +409,7 @@ public final class ControlCommands implements ControlServer.Handler {
 			if (positional.size() < expected[0] || positional.size() > expected[1]) {
 				throw new IllegalArgumentException(command + " takes " + switch (command) {
 					case "logs" -> "at most a worker id";
+					case "upgrade" -> "at most the artifact to upgrade to";
 					case "deploy" -> "the artifact to deploy";
 					case "scale" -> "the number of workers";
 					case "restart" -> "the id of the worker to restart";
@@ -414,7 +417,7 @@ public final class ControlCommands implements ControlServer.Handler {
 				} + ", not " + ((positional.isEmpty()) ? "none" : String.join(" ", positional)));
 			}
 			Arguments parsed = new Arguments(command, List.copyOf(positional), json, follow, lines);
-			if (!command.equals("deploy") && !positional.isEmpty()) {
+			if (!command.equals("deploy") && !command.equals("upgrade") && !positional.isEmpty()) {
 				parseNumber(positional.get(0), command.equals("scale") ? "the number of workers" : "the worker id",
 						command.equals("scale") ? 1 : 0);
 			}

@@ -13,6 +13,7 @@ import java.util.concurrent.CopyOnWriteArraySet;
 import java.util.concurrent.TimeUnit;
 
 import io.clusterstarter.event.DeployEvent;
+import io.clusterstarter.event.UpgradeEvent;
 import io.clusterstarter.event.RollingRestartEvent;
 import io.clusterstarter.event.WorkerDisconnectEvent;
 import io.clusterstarter.event.WorkerExitEvent;
@@ -120,6 +121,17 @@ public final class ControlProgress implements ApplicationListener<ApplicationEve
 				case COMPLETED -> "deploy of " + release + " completed";
 				case ROLLED_BACK -> "deploy of " + release + " rolled back: " + deploy.getReason().orElse("unknown reason");
 				case FAILED -> "deploy of " + release + " failed: " + deploy.getReason().orElse("unknown reason");
+			};
+		}
+		if (event instanceof UpgradeEvent upgrade) {
+			String release = (upgrade.getRelease() != null) ? String.valueOf(upgrade.getRelease().version()) : "?";
+			String pid = upgrade.getNewPrimaryPid().map((newPid) -> " (new primary pid " + newPid + ")").orElse("");
+			return switch (upgrade.getPhase()) {
+				case STARTED -> "upgrade of the primary to " + release + " started: its workers start beside these";
+				case COMPLETED -> "upgrade to " + release + " completed" + pid
+						+ ": these workers finish their requests and exit";
+				case FAILED -> "upgrade to " + release + " failed" + pid + ": "
+						+ upgrade.getReason().orElse("unknown reason") + "; this primary carries on";
 			};
 		}
 		return null;

@@ -39,8 +39,8 @@ public final class ControlProtocol {
 	public static final long CLIENT_IDLE_TIMEOUT_MILLIS = 30_000;
 
 	/** The commands, for the client to refuse a typo without looking for a cluster. */
-	public static final List<String> COMMANDS = List.of("status", "monit", "logs", "reload", "deploy", "scale",
-			"restart", "stop");
+	public static final List<String> COMMANDS = List.of("status", "monit", "logs", "reload", "deploy", "upgrade",
+			"scale", "restart", "stop");
 
 	/** What follows a usage error. */
 	public static final String USAGE_HINT = "Run 'java -Djarmode=cluster -jar app.jar help' for the commands and options.";
@@ -58,6 +58,10 @@ public final class ControlProtocol {
 			                          content changed, else restart every worker; waits for the end
 			  deploy ARTIFACT         roll a new release of the application onto every worker;
 			                          waits for the end, and rolls back if a new worker fails
+			  upgrade [ARTIFACT]      upgrade the primary itself (and the starter): a new primary
+			                          from ARTIFACT (default: the launched jar, or
+			                          cluster.deploy.artifact) takes over the port once its workers
+			                          are ready; waits until it has, or stops it if it fails
 			  scale N                 keep N workers; waits until they serve
 			  restart ID              replace one worker; waits until its replacement serves
 			  stop                    stop the cluster gracefully; waits until it has

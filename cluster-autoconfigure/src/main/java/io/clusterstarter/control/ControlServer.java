@@ -90,6 +90,9 @@ public final class ControlServer implements Closeable {
 
 	private volatile boolean closed;
 
+	/** Whether the name was let go of for a new primary that takes it over. */
+	private volatile boolean released;
+
 	private ControlServer(ControlDirectory directory, String name, Properties description, Handler handler,
 			UserPrincipal owner, List<Path> pidFiles, String jar) {
 		this.directory = directory;
@@ -187,7 +190,7 @@ public final class ControlServer implements Closeable {
 	 * command line would say that no cluster runs.
 	 */
 	private synchronized void keepFiles() {
-		if (this.closed) {
+		if (this.closed || this.released) {
 			return;
 		}
 		Path socket = socket();
@@ -250,6 +253,14 @@ public final class ControlServer implements Closeable {
 		this.timer.scheduleWithFixedDelay(this::keepFiles, 1, 1, TimeUnit.SECONDS);
 		logger.info("Control socket " + this.directory.socket(this.name) + ": operate the cluster with 'java "
 				+ "-Djarmode=cluster -jar " + ((this.jar != null) ? this.jar : "<app.jar>") + " status'");
+	}
+
+	/**
+	 * Return the cluster's name on the socket.
+	 * @return the name
+	 */
+	public String name() {
+		return this.name;
 	}
 
 	/**
@@ -475,6 +486,46 @@ public final class ControlServer implements Closeable {
 	}
 
 	/**
+	 * Let go of the name for the new primary of an upgrade, which opens its own socket under it
+	 * and writes the description and pid files over these: stop accepting and remove the socket.
+	 * The sessions under way go on, so the client of the {@code upgrade} command hears how it
+	 * ended.
+	 * @throws IOException if the socket cannot be removed
+	 */
+	public synchronized void releaseName() throws IOException {
+		if (this.closed || this.released) {
+			return;
+		}
+		this.released = true;
+		close(this.server);
+		Files.deleteIfExists(socket());
+	}
+
+	/**
+	 * Return whether the name was let go of and not taken back.
+	 * @return whether it was released
+	 */
+	public boolean isReleased() {
+		return this.released;
+	}
+
+	/**
+	 * Take the name back after an upgrade that failed once it was let go of: bind the socket
+	 * and write the files again, and accept commands.
+	 * @throws IOException if the socket cannot be made
+	 */
+	public synchronized void reclaimName() throws IOException {
+		if (this.closed || !this.released) {
+			return;
+		}
+		Files.deleteIfExists(socket());
+		this.server = bind();
+		writeFiles(this.pidFiles);
+		this.released = false;
+		daemon(this::acceptLoop, "cluster-control").start();
+	}
+
+	/**
 	 * Stop accepting, end every session (a {@code stop} command's client sees its socket close
 	 * once the cluster has stopped), and remove the socket, the description and the pid files.
 	 */
@@ -489,8 +540,11 @@ public final class ControlServer implements Closeable {
 		this.timer.shutdownNow();
 		String pid = String.valueOf(ProcessHandle.current().pid());
 		try {
-			Files.deleteIfExists(this.directory.socket(this.name));
-			Files.deleteIfExists(this.directory.description(this.name));
+			// A name let go of belongs to the new primary now, with its socket and description
+			if (!this.released) {
+				Files.deleteIfExists(this.directory.socket(this.name));
+				Files.deleteIfExists(this.directory.description(this.name));
+			}
 			for (Path pidFile : this.pidFiles) {
 				// Another primary may have taken the name since: its file is left alone
 				if (Files.exists(pidFile) && Files.readString(pidFile).trim().equals(pid)) {

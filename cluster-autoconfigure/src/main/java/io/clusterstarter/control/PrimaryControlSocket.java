@@ -42,6 +42,24 @@ public final class PrimaryControlSocket {
 	 */
 	public static ControlServer open(ClusterProperties properties, Environment environment, Class<?> mainClass, Integer port,
 			Function<String, ControlServer.Handler> commands, Path jar) {
+		return open(properties, environment, mainClass, port, commands, jar, null);
+	}
+
+	/**
+	 * Open the control socket, unless {@code cluster.control.enabled=false}, under the name of
+	 * the primary this one takes over from in an upgrade.
+	 * @param properties the cluster properties
+	 * @param environment the application's environment
+	 * @param mainClass the application's main class, or {@code null}
+	 * @param port the port the workers share, or {@code null}
+	 * @param commands what runs the commands, given the cluster's name
+	 * @param jar the jar the primary was launched from, or {@code null}
+	 * @param takenOver the old primary's name for the cluster, or {@code null} to choose one
+	 * @return the server, or {@code null} when disabled
+	 * @throws ClusterConfigurationException if it cannot be opened
+	 */
+	public static ControlServer open(ClusterProperties properties, Environment environment, Class<?> mainClass,
+			Integer port, Function<String, ControlServer.Handler> commands, Path jar, String takenOver) {
 		ClusterProperties.Control control = properties.getControl();
 		if (!control.isEnabled()) {
 			return null;
@@ -50,7 +68,8 @@ public final class PrimaryControlSocket {
 				? new ControlDirectory(Path.of("").toAbsolutePath().resolve(control.getDirectory()))
 				: ControlDirectory.byDefault(System.getenv());
 		String applicationName = environment.getProperty("spring.application.name");
-		String name = (control.getName() != null) ? control.getName() : name(applicationName, port);
+		String name = (takenOver != null) ? takenOver
+				: (control.getName() != null) ? control.getName() : name(applicationName, port);
 		Map<String, String> description = new LinkedHashMap<>();
 		description.put("start-class", (mainClass != null) ? mainClass.getName() : null);
 		description.put("jar", (jar != null) ? jar.toString() : null);
@@ -63,7 +82,7 @@ public final class PrimaryControlSocket {
 				return ControlServer.open(directory, name, description, extraPidFile, commands.apply(name));
 			}
 			catch (ControlServer.InUseException ex) {
-				if (control.getName() != null || port != null) {
+				if (takenOver != null || control.getName() != null || port != null) {
 					throw ex;
 				}
 				// Two clusters of one application without a port may run side by side: the second by its pid

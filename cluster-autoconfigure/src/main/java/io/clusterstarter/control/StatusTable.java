@@ -62,6 +62,15 @@ public final class StatusTable {
 			text.append("\ndeploying ").append(version.apply(primary.deploy().release())).append(" (")
 				.append(primary.deploy().phase()).append(')');
 		}
+		if (primary.runs() != null) {
+			ClusterSnapshot.PrimaryRelease runs = primary.runs();
+			text.append("\nprimary runs ").append((runs.version() != null) ? runs.version() : "?")
+				.append(" (starter ").append((runs.starter() != null) ? runs.starter() : "?").append(')')
+				.append(", started ").append(primary.startTime());
+			if (runs.upgradedFrom() != null) {
+				text.append(", upgraded from pid ").append(runs.upgradedFrom());
+			}
+		}
 		if (primary.failedSlots() != null && !primary.failedSlots().isEmpty()) {
 			text.append("\nfailed slots ").append(primary.failedSlots())
 				.append(": their workers crashed too often and are not restarted (see 'logs')");

@@ -190,15 +190,7 @@ public final class Deployment {
 	 * and this JVM.
 	 */
 	private Release check(Path artifact) {
-		if (!Files.exists(artifact)) {
-			throw new DeployRefusedException(artifact + " does not exist", false);
-		}
-		if (!Files.isRegularFile(artifact)) {
-			throw new DeployRefusedException(artifact + " is not a regular file", false);
-		}
-		if (!Files.isReadable(artifact)) {
-			throw new DeployRefusedException(artifact + " is not readable by this user", false);
-		}
+		DeployPreflight.checkFile(artifact);
 		Release release = this.cluster.newRelease(artifact);
 		try {
 			Release current = this.cluster.onLoop(this.releases::current);

@@ -33,10 +33,14 @@ import io.clusterstarter.ipc.IpcProtocol;
  * @param javaVersion the Java feature release its main class is compiled for
  * @param ipcProtocol the IPC protocol of its starter, 0 for a starter older than protocol
  * versions, or {@code null} when it has no starter at all
+ * @param upgradeProtocol the version of the hand-over its starter's primary takes in an upgrade,
+ * 0 for a starter older than upgrades, or {@code null} when it has no starter at all
+ * @param starterVersion the version of its starter ({@code Implementation-Version} of the
+ * starter's jar), or {@code null} when it tells none
  * @author cluster-spring-boot-starter
  */
 public record ReleaseArtifact(Path path, Path file, String sha256, long size, String version, String startClass,
-		int javaVersion, Integer ipcProtocol) {
+		int javaVersion, Integer ipcProtocol, Integer upgradeProtocol, String starterVersion) {
 
 	/** The launcher of executable jars. */
 	static final String JAR_LAUNCHER = "org.springframework.boot.loader.launch.JarLauncher";
@@ -66,8 +70,11 @@ public record ReleaseArtifact(Path path, Path file, String sha256, long size, St
 						+ "or the bootJar task");
 			}
 			int java = javaVersion(jar, path, startClass);
+			Starter starter = starter(jar);
 			return new ReleaseArtifact(path, file, sha256, size, version(jar, main, sha256), startClass, java,
-					ipcProtocol(jar));
+					(starter != null) ? starter.versions().ipc() : null,
+					(starter != null) ? starter.versions().upgrade() : null,
+					(starter != null) ? starter.version() : null);
 		}
 		catch (ZipException ex) {
 			throw DeployRefusedException.badArtifact(path + " is not a jar: " + ex.getMessage());
@@ -134,21 +141,22 @@ public record ReleaseArtifact(Path path, Path file, String sha256, long size, St
 	}
 
 	/**
-	 * The protocol of the starter in the jar's libraries: its own jar ({@code
-	 * cluster-autoconfigure-*.jar}), whose absence of the resource means a starter of before
-	 * protocol versions; else any library that declares one (a renamed or repackaged starter).
+	 * The starter in the jar's libraries: its own jar ({@code cluster-autoconfigure-*.jar}),
+	 * whose absence of the protocol resource means a starter of before protocol versions; else
+	 * any library that declares protocols (a renamed or repackaged starter).
 	 */
-	private static Integer ipcProtocol(JarFile jar) throws IOException {
-		for (boolean starter : new boolean[] { true, false }) {
+	private static Starter starter(JarFile jar) throws IOException {
+		for (boolean named : new boolean[] { true, false }) {
 			Enumeration<JarEntry> entries = jar.entries();
 			while (entries.hasMoreElements()) {
 				JarEntry entry = entries.nextElement();
 				String name = entry.getName();
 				if (name.startsWith(LIB) && name.endsWith(".jar")
-						&& name.substring(LIB.length()).startsWith("cluster-autoconfigure") == starter) {
-					Integer protocol = declaredProtocol(jar, entry);
-					if (protocol != null || starter) {
-						return (protocol != null) ? protocol : 0;
+						&& name.substring(LIB.length()).startsWith("cluster-autoconfigure") == named) {
+					Starter starter = declaredStarter(jar, entry);
+					if (starter.versions() != null || named) {
+						return (starter.versions() != null) ? starter
+								: new Starter(new IpcProtocol.Versions(0, 0), starter.version());
 					}
 				}
 			}
@@ -156,15 +164,22 @@ public record ReleaseArtifact(Path path, Path file, String sha256, long size, St
 		return null;
 	}
 
-	private static Integer declaredProtocol(JarFile jar, JarEntry nested) throws IOException {
+	private static Starter declaredStarter(JarFile jar, JarEntry nested) throws IOException {
 		try (JarInputStream in = new JarInputStream(jar.getInputStream(nested))) {
+			Manifest manifest = in.getManifest();
+			String version = (manifest != null)
+					? manifest.getMainAttributes().getValue(Attributes.Name.IMPLEMENTATION_VERSION) : null;
 			for (JarEntry entry = in.getNextJarEntry(); entry != null; entry = in.getNextJarEntry()) {
 				if (entry.getName().equals(IpcProtocol.RESOURCE)) {
-					return IpcProtocol.versionOf(in);
+					return new Starter(IpcProtocol.declared(in), version);
 				}
 			}
+			return new Starter(null, version);
 		}
-		return null;
+	}
+
+	/** What a library of the jar says of itself as a starter. */
+	private record Starter(IpcProtocol.Versions versions, String version) {
 	}
 
 	/**

@@ -18,7 +18,13 @@ public final class IpcProtocol {
 	public static final String RESOURCE = "META-INF/cluster-spring-boot/ipc.properties";
 
 	/** The version this starter speaks. */
-	public static final int VERSION = read();
+	public static final int VERSION = read("protocol");
+
+	/**
+	 * The version of the hand-over this starter's primary makes to the new primary of an
+	 * upgrade, and takes as one.
+	 */
+	public static final int UPGRADE_VERSION = read("upgrade");
 
 	private IpcProtocol() {
 	}
@@ -30,26 +36,49 @@ public final class IpcProtocol {
 	 * @throws IOException if it cannot be read
 	 */
 	public static int versionOf(InputStream in) throws IOException {
+		return declared(in).ipc();
+	}
+
+	/**
+	 * Read the versions a starter declares from the content of {@value #RESOURCE}.
+	 * @param in the resource's content
+	 * @return the versions, 0 for each it names none of
+	 * @throws IOException if it cannot be read
+	 */
+	public static Versions declared(InputStream in) throws IOException {
 		Properties properties = new Properties();
 		properties.load(in);
+		return new Versions(number(properties, "protocol"), number(properties, "upgrade"));
+	}
+
+	private static int number(Properties properties, String key) {
 		try {
-			return Integer.parseInt(properties.getProperty("protocol", "0").strip());
+			return Integer.parseInt(properties.getProperty(key, "0").strip());
 		}
 		catch (NumberFormatException ex) {
 			return 0;
 		}
 	}
 
-	private static int read() {
+	private static int read(String key) {
 		try (InputStream in = IpcProtocol.class.getClassLoader().getResourceAsStream(RESOURCE)) {
 			if (in == null) {
 				throw new IllegalStateException(RESOURCE + " is missing from the starter's jar");
 			}
-			return versionOf(in);
+			Versions versions = declared(in);
+			return key.equals("upgrade") ? versions.upgrade() : versions.ipc();
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException(ex);
 		}
+	}
+
+	/**
+	 * The versions a starter declares.
+	 * @param ipc the primary-worker protocol, 0 when none is declared
+	 * @param upgrade the primary-to-primary hand-over, 0 for a starter older than upgrades
+	 */
+	public record Versions(int ipc, int upgrade) {
 	}
 
 }

@@ -32,16 +32,101 @@ public final class PortReservation implements AutoCloseable {
 
 	private static final Log logger = LogFactory.getLog(PortReservation.class);
 
+	/** How often a new primary tries to take the port's lock from the old one. */
+	private static final long LOCK_POLL_MILLIS = 1000;
+
 	private final NetworkChannel channel;
 
 	private final int port;
 
-	private final PortLock lock;
+	/** {@code null} while the primary this one took over from still holds it. */
+	private volatile PortLock lock;
+
+	private volatile boolean closed;
+
+	/** Whether the socket is this process's standard input, inherited from the old primary. */
+	private final boolean inherited;
 
 	private PortReservation(NetworkChannel channel, int port, PortLock lock) {
+		this(channel, port, lock, false);
+	}
+
+	private PortReservation(NetworkChannel channel, int port, PortLock lock, boolean inherited) {
 		this.channel = channel;
 		this.port = port;
 		this.lock = lock;
+		this.inherited = inherited;
+	}
+
+	/**
+	 * Take over the listening socket of the primary that started this one for an upgrade,
+	 * inherited as standard input (where its workers find it too). The port's lock passes once
+	 * that primary has exited.
+	 * @param port the port the socket listens on
+	 * @param predecessor the old primary, or {@code null} when it has exited
+	 * @return the reservation, listening, or {@code null} when standard input is not a socket
+	 * listening on that port (the old primary's workers listen with {@code SO_REUSEPORT})
+	 * @throws IOException if standard input cannot be read as a channel
+	 */
+	public static PortReservation inherit(int port, ProcessHandle predecessor) throws IOException {
+		if (!(System.inheritedChannel() instanceof ServerSocketChannel inherited)
+				|| !(inherited.getLocalAddress() instanceof InetSocketAddress local) || local.getPort() != port) {
+			return null;
+		}
+		return lockAfter(new PortReservation(inherited, port, null, true), PortLock.defaultDirectory(), predecessor);
+	}
+
+	/**
+	 * Join the {@code SO_REUSEPORT} group of the primary that started this one for an upgrade,
+	 * which holds the port and its lock until it exits: no check that the port is free, since
+	 * that primary's workers listen on it. The port's lock passes once that primary has exited.
+	 * @param address the address the servers bind, or {@code null} for every address
+	 * @param port the port
+	 * @param predecessor the old primary, or {@code null} when it has exited
+	 * @return the reservation
+	 * @throws IOException if the socket cannot be bound
+	 */
+	public static PortReservation join(InetAddress address, int port, ProcessHandle predecessor) throws IOException {
+		NetworkChannel channel = bind(PortReservation::bindReusable, new InetSocketAddress(address, port));
+		return lockAfter(new PortReservation(channel, port, null), PortLock.defaultDirectory(), predecessor);
+	}
+
+	/**
+	 * Take the port's lock once the old primary lets go of it: when it exits, or earlier when it
+	 * stays as a service's main process and has closed its ports. Polled, because a lock file
+	 * cannot be waited for without blocking on it.
+	 */
+	private static PortReservation lockAfter(PortReservation reservation, Path lockDirectory, ProcessHandle predecessor) {
+		Thread thread = new Thread(() -> {
+			try {
+				while (true) {
+					synchronized (reservation) {
+						if (reservation.closed) {
+							return;
+						}
+						reservation.lock = PortLock.tryAcquire(lockDirectory, reservation.port);
+						if (reservation.lock != null) {
+							return;
+						}
+					}
+					if (predecessor == null || !predecessor.isAlive()) {
+						logger.warn("Could not take the lock of port " + reservation.port + " from the old primary; "
+								+ "another primary started on the port now is refused only by its own bind");
+						return;
+					}
+					Thread.sleep(LOCK_POLL_MILLIS);
+				}
+			}
+			catch (IOException ex) {
+				logger.warn("Could not take the lock of port " + reservation.port + ": " + ex.getMessage());
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
+		}, "cluster-port-lock-" + reservation.port);
+		thread.setDaemon(true);
+		thread.start();
+		return reservation;
 	}
 
 	/**
@@ -226,14 +311,22 @@ public final class PortReservation implements AutoCloseable {
 	}
 
 	@Override
-	public void close() {
+	public synchronized void close() {
+		this.closed = true;
 		try {
-			this.channel.close();
+			// Not an inherited socket: the JDK answers its close by pointing standard input, output
+			// and error at /dev/null, which would silence an old primary that waits for the new one.
+			// The process's exit closes it.
+			if (!this.inherited) {
+				this.channel.close();
+			}
 		}
 		catch (IOException ex) {
 			// Nothing left to release
 		}
-		this.lock.close();
+		if (this.lock != null) {
+			this.lock.close();
+		}
 	}
 
 }

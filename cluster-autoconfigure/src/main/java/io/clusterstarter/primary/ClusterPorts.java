@@ -9,6 +9,7 @@ import io.clusterstarter.autoconfigure.ClusterConfigurationException;
 import io.clusterstarter.autoconfigure.ClusterProperties;
 import io.clusterstarter.port.AcceptQueue;
 import io.clusterstarter.port.PortReservation;
+import io.clusterstarter.upgrade.Successor;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
@@ -58,6 +59,47 @@ final class ClusterPorts implements AutoCloseable {
 			ports.takeServerPort(port, properties.getBalancing());
 			ports.takeManagementPort();
 			return ports;
+		}
+		catch (RuntimeException ex) {
+			ports.close();
+			throw ex;
+		}
+	}
+
+	/**
+	 * Take over the ports of the primary that started this one for an upgrade: its listening
+	 * socket, inherited, or its place in the {@code SO_REUSEPORT} groups. Its workers' model is
+	 * kept whatever {@code cluster.balancing} says, since the two primaries' workers share the
+	 * port until the old ones have left.
+	 * @param environment the application's environment
+	 * @param successor what the old primary passed
+	 * @return the ports, to close when the cluster stops
+	 */
+	static ClusterPorts takeOver(Environment environment, Successor successor) {
+		ClusterPorts ports = new ClusterPorts(environment);
+		ProcessHandle predecessor = ProcessHandle.of(successor.predecessorPid()).orElse(null);
+		try {
+			if (successor.port() != null) {
+				String from = "taken over from the old primary, pid " + successor.predecessorPid();
+				PortReservation inherited = PortReservation.inherit(successor.port(), predecessor);
+				ports.acceptQueue = (inherited != null) ? new AcceptQueue(true, from, false)
+						: AcceptQueue.reusePort(from);
+				ports.reservations.add((inherited != null) ? inherited : join(environment, "server.address",
+						successor.port(), predecessor));
+				ports.port = successor.port();
+				logger.info(ports.acceptQueue.describe(ports.port));
+			}
+			if (successor.managementPort() != null) {
+				ports.reservations.add(join(environment, "management.server.address", successor.managementPort(),
+						predecessor));
+				ports.managementPort = successor.managementPort();
+			}
+			return ports;
+		}
+		catch (IOException ex) {
+			ports.close();
+			throw new ClusterConfigurationException("Could not take over the old primary's ports: " + ex.getMessage(),
+					"Check the old primary's log; it carries on with its workers.");
 		}
 		catch (RuntimeException ex) {
 			ports.close();
@@ -136,6 +178,11 @@ final class ClusterPorts implements AutoCloseable {
 		PortReservation reserved = reserve("management.server.address", requested);
 		this.reservations.add(reserved);
 		this.managementPort = reserved.port();
+	}
+
+	private static PortReservation join(Environment environment, String addressProperty, int port,
+			ProcessHandle predecessor) throws IOException {
+		return PortReservation.join(environment.getProperty(addressProperty, InetAddress.class), port, predecessor);
 	}
 
 	private PortReservation reserve(String addressProperty, int port) {

@@ -16,6 +16,7 @@ import io.clusterstarter.deploy.Releases;
 import io.clusterstarter.ipc.IpcMessage;
 import io.clusterstarter.observe.ClusterCounters;
 import io.clusterstarter.resources.WorkerShares;
+import io.clusterstarter.upgrade.PrimaryUpgrade;
 
 /**
  * Builds the primary's view of the cluster that {@code /actuator/cluster}, the health indicator
@@ -34,12 +35,19 @@ final class ClusterView {
 
 	private final ClusterCounters counters;
 
+	/** What the primary runs: fixed for its life. */
+	private final ClusterSnapshot.PrimaryRelease runs;
+
 	ClusterView(PrimaryCluster cluster, ClusterProperties properties, PrimaryOptions options,
 			ClusterCounters counters) {
 		this.cluster = cluster;
 		this.properties = properties;
 		this.options = options;
 		this.counters = counters;
+		Release launched = cluster.releases().current();
+		this.runs = new ClusterSnapshot.PrimaryRelease(launched.version(),
+				(launched.artifact() != null) ? launched.artifact().path().toString() : null,
+				PrimaryUpgrade.starterVersion(), options.upgradedFrom());
 	}
 
 	/**
@@ -70,7 +78,7 @@ final class ClusterView {
 						this.counters.exits.get(ClusterCounters.ExitCause.OOM_KILL).sum()),
 				this.cluster.failedSlots(), current.images().snapshot(), ProcessMemory.resident(ProcessMemory.SELF),
 				current.snapshot(), (releases.previous() != null) ? releases.previous().snapshot() : null,
-				this.cluster.deploySnapshot(), host());
+				this.cluster.deploySnapshot(), host(), this.runs);
 		return new ClusterSnapshot(primary, infos);
 	}
 

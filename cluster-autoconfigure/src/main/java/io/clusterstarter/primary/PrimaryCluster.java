@@ -38,6 +38,7 @@ import io.clusterstarter.WorkerState;
 import io.clusterstarter.autoconfigure.ClusterProperties;
 import io.clusterstarter.command.JvmLaunch;
 import io.clusterstarter.control.ControlledCluster;
+import io.clusterstarter.deploy.DeployRefusedException;
 import io.clusterstarter.deploy.Deployment;
 import io.clusterstarter.deploy.LaunchedJarWatch;
 import io.clusterstarter.deploy.Release;
@@ -62,6 +63,7 @@ import io.clusterstarter.supervise.HangDetector;
 import io.clusterstarter.supervise.LeadAssignment;
 import io.clusterstarter.supervise.SlotRestarts;
 import io.clusterstarter.supervise.StartupQueue;
+import io.clusterstarter.upgrade.PrimaryUpgrade;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
@@ -153,6 +155,12 @@ public class PrimaryCluster implements ControlledCluster, ClusterGauges, IpcServ
 	private final AtomicBoolean shutDown = new AtomicBoolean();
 
 	private boolean summaryLogged;
+
+	/** Completes when every first worker serves. */
+	private final CompletableFuture<Void> up = new CompletableFuture<>();
+
+	/** Upgrades of the primary itself; set by the runner, {@code null} until then. */
+	private volatile PrimaryUpgrade upgrades;
 
 	private final ClusterCounters counters = new ClusterCounters();
 
@@ -340,6 +348,9 @@ public class PrimaryCluster implements ControlledCluster, ClusterGauges, IpcServ
 			if (this.stopping) {
 				throw new IllegalStateException("The cluster is shutting down");
 			}
+			if (isUpgrading()) {
+				throw new IllegalStateException("An upgrade of the primary is running; its workers replace these");
+			}
 			if (this.deployment.isRunning()) {
 				throw new IllegalStateException("A deploy is running; it replaces every worker already");
 			}
@@ -349,6 +360,7 @@ public class PrimaryCluster implements ControlledCluster, ClusterGauges, IpcServ
 
 	@Override
 	public CompletableFuture<Void> deploy(Path artifact) {
+		refuseWhileUpgrading();
 		return this.deployment.deploy(this.launch.workingDirectory().resolve(artifact).normalize()).done();
 	}
 
@@ -360,13 +372,15 @@ public class PrimaryCluster implements ControlledCluster, ClusterGauges, IpcServ
 	 * @throws io.clusterstarter.deploy.DeployRefusedException if it is refused
 	 */
 	ClusterSnapshot.Release deployFromEndpoint(String artifact) {
+		refuseWhileUpgrading();
 		return this.deployment.fromEndpoint(artifact);
 	}
 
 	/**
-	 * Reload, as SIGHUP and the command line's {@code reload} do: deploy the
-	 * {@link #reloadArtifact() reload artifact} when its content is not the release running,
-	 * otherwise restart every worker (see {@link Deployment#reload(Path)}).
+	 * Reload, as SIGHUP and the command line's {@code reload} do: upgrade the primary when the
+	 * {@link #reloadArtifact() reload artifact} carries another starter, else deploy it when its
+	 * content is not the release running, otherwise restart every worker (see
+	 * {@link Deployment#reload(Path)}).
 	 * @return completes when the deploy or rolling restart has, or fails with the reason it
 	 * stopped
 	 * @throws io.clusterstarter.deploy.DeployRefusedException if the artifact cannot be deployed
@@ -374,13 +388,60 @@ public class PrimaryCluster implements ControlledCluster, ClusterGauges, IpcServ
 	 */
 	@Override
 	public CompletableFuture<Void> reload() {
+		refuseWhileUpgrading();
 		Path artifact = reloadArtifact();
-		return (artifact != null) ? this.deployment.reload(artifact) : rollingRestart();
+		if (artifact == null) {
+			return rollingRestart();
+		}
+		Path resolved = workingDirectory().resolve(artifact).normalize();
+		PrimaryUpgrade current = this.upgrades;
+		if (current != null && PrimaryUpgrade.changesStarter(resolved)) {
+			logger.info(resolved + " carries another starter than this primary's ("
+					+ PrimaryUpgrade.starterVersion() + "): reloading upgrades the primary");
+			return current.upgrade(resolved);
+		}
+		return this.deployment.reload(artifact);
+	}
+
+	@Override
+	public CompletableFuture<Void> upgrade(Path artifact) {
+		PrimaryUpgrade current = this.upgrades;
+		if (current == null) {
+			throw new IllegalStateException("The primary is not running yet");
+		}
+		return current.upgrade(artifact);
+	}
+
+	/**
+	 * Set what upgrades the primary.
+	 * @param upgrades the upgrades
+	 */
+	public void setUpgrades(PrimaryUpgrade upgrades) {
+		this.upgrades = upgrades;
+	}
+
+	/**
+	 * Return a future that completes when every first worker serves.
+	 * @return the future
+	 */
+	public CompletableFuture<Void> up() {
+		return this.up;
+	}
+
+	boolean isUpgrading() {
+		PrimaryUpgrade current = this.upgrades;
+		return current != null && current.isRunning();
+	}
+
+	private void refuseWhileUpgrading() {
+		if (isUpgrading()) {
+			throw new DeployRefusedException("An upgrade of the primary is running: its workers replace these", true);
+		}
 	}
 
 	/**
 	 * Return what a reload deploys when its content changed: {@code cluster.deploy.artifact},
-	 * else the launched jar as named.
+	 * else the launched jar as named (after an upgrade, the first primary's).
 	 * @return the artifact, or {@code null} for a launch that is not a jar (a reload then only
 	 * restarts the workers)
 	 */
@@ -388,6 +449,9 @@ public class PrimaryCluster implements ControlledCluster, ClusterGauges, IpcServ
 		Path configured = this.properties.getDeploy().getArtifact();
 		if (configured != null) {
 			return configured;
+		}
+		if (this.options.inheritedReloadArtifact() != null) {
+			return this.options.inheritedReloadArtifact();
 		}
 		return this.launch.isJar() ? Path.of(this.launch.absolute(this.launch.classPath())) : null;
 	}
@@ -677,12 +741,14 @@ public class PrimaryCluster implements ControlledCluster, ClusterGauges, IpcServ
 
 	/**
 	 * Whether a worker forked now warms up before it serves: when a warm-up is configured and
-	 * another worker serves already. The cluster's first workers do not: nothing serves yet, and
-	 * a warm-up would only put off the port's first answer.
+	 * another worker serves already, or the old primary's workers do, in an upgrade, until this
+	 * one is up. The cluster's first workers do not: nothing serves yet, and a warm-up would
+	 * only put off the port's first answer.
 	 */
 	private boolean warmsUp() {
 		return this.options.port() != null && this.properties.getWarmup().isEnabled()
-				&& this.workers.values().stream().anyMatch((worker) -> serving(worker) && !worker.isLeaving());
+				&& ((this.options.upgradedFrom() != null && !this.up.isDone())
+						|| this.workers.values().stream().anyMatch((worker) -> serving(worker) && !worker.isLeaving()));
 	}
 
 	/**
@@ -898,6 +964,7 @@ public class PrimaryCluster implements ControlledCluster, ClusterGauges, IpcServ
 		long up = this.workers.values().stream().filter(this::serving).count();
 		if (up >= this.target) {
 			this.summaryLogged = true;
+			this.up.complete(null);
 			double seconds = Duration.between(this.options.jvmStartTime(), Instant.now()).toMillis() / 1000.0;
 			logger.info(String.format("Cluster up: %d worker%s %s in %.1f seconds (primary pid %d)", up,
 					(up != 1) ? "s" : "", web ? "listening on port " + this.options.port() : "ready", seconds,

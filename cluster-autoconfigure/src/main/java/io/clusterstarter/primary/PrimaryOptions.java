@@ -1,5 +1,6 @@
 package io.clusterstarter.primary;
 
+import java.nio.file.Path;
 import java.time.Instant;
 
 import io.clusterstarter.command.CpuAffinity;
@@ -20,10 +21,16 @@ import io.clusterstarter.resources.WorkerShares;
  * the operating system
  * @param jvmStartTime when the primary JVM started, for the start-up summary
  * @param startupConcurrency the most workers that start at the same time
+ * @param upgradedFrom the pid of the primary this one took over from in an upgrade, or
+ * {@code null}
+ * @param inheritedReloadArtifact what a reload re-reads when {@code cluster.deploy.artifact} is
+ * not set, as the primary this one took over from re-read it, or {@code null} for the jar this
+ * one was launched with
  * @author cluster-spring-boot-starter
  */
 public record PrimaryOptions(int workers, Integer port, Integer managementPort, AcceptQueue acceptQueue,
 		String logFile, WorkerShares shares,
-		CpuAffinity affinity, Instant jvmStartTime, int startupConcurrency) {
+		CpuAffinity affinity, Instant jvmStartTime, int startupConcurrency, Long upgradedFrom,
+		Path inheritedReloadArtifact) {
 
 }

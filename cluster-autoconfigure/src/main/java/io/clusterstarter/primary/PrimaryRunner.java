@@ -9,6 +9,8 @@ import java.util.LinkedHashSet;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
 
 import io.clusterstarter.ClusterPrimaryComponent;
 import io.clusterstarter.autoconfigure.ClusterConfigurationException;
@@ -26,6 +28,9 @@ import io.clusterstarter.deploy.DeployRefusedException;
 import io.clusterstarter.resources.MemoryLimit;
 import io.clusterstarter.resources.OomKills;
 import io.clusterstarter.resources.WorkerShares;
+import io.clusterstarter.upgrade.PrimaryUpgrade;
+import io.clusterstarter.upgrade.RetiredPrimary;
+import io.clusterstarter.upgrade.Successor;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
@@ -68,6 +73,14 @@ public final class PrimaryRunner {
 
 	private volatile PrimaryCluster cluster;
 
+	private volatile PrimaryUpgrade upgrades;
+
+	/** The new primary's process, once an upgrade handed over to it. */
+	private volatile Process successor;
+
+	/** This primary once retired by an upgrade, when it waits for the new one. */
+	private volatile RetiredPrimary retired;
+
 	/**
 	 * Create the runner.
 	 * @param application the application whose workers are forked
@@ -103,7 +116,11 @@ public final class PrimaryRunner {
 		if (port != null && port < 0) {
 			port = null; // server.port=-1: no web server
 		}
-		try (ClusterPorts ports = ClusterPorts.take(this.environment, this.properties, port)) {
+		// Started by an old primary for an upgrade: its ports, its control socket's name
+		Successor successor = Successor.fromEnvironment(System.getenv());
+		int status;
+		try (ClusterPorts ports = (successor != null) ? ClusterPorts.takeOver(this.environment, successor)
+				: ClusterPorts.take(this.environment, this.properties, port)) {
 			JvmLaunch launch = JvmLaunch.current(this.args, this.application.getMainApplicationClass());
 			WorkerShares shares = new WorkerShares(MemoryLimit.ofThisJvm(), processors,
 					this.properties.isShareMemory(), this.properties.isShareProcessors(), launch.environment(),
@@ -113,8 +130,36 @@ public final class PrimaryRunner {
 			PrimaryOptions options = new PrimaryOptions(workers, ports.port(), ports.managementPort(),
 					ports.acceptQueue(), this.environment.getProperty("logging.file.name"), shares, cpuAffinity(),
 					Instant.ofEpochMilli(ManagementFactory.getRuntimeMXBean().getStartTime()),
-					this.properties.resolveStartupConcurrency(processors));
-			return runCluster(launch, options);
+					this.properties.resolveStartupConcurrency(processors),
+					(successor != null) ? successor.predecessorPid() : null,
+					(successor != null) ? successor.reloadArtifact() : null);
+			status = runCluster(launch, options, successor);
+		}
+		// After the ports are closed: the new primary takes the port's lock from here
+		return awaitSuccessor(status);
+	}
+
+	/**
+	 * An old primary that an upgrade retired exits, or stays until the new primary exits, as
+	 * {@code cluster.upgrade.old-primary} says.
+	 */
+	private int awaitSuccessor(int status) {
+		Process next = this.successor;
+		if (next == null) {
+			return status;
+		}
+		RetiredPrimary waiting = RetiredPrimary.of(next, this.properties.getUpgrade().getOldPrimary()).orElse(null);
+		if (waiting == null) {
+			logger.info("Exiting: the new primary (pid " + next.pid() + ") runs the cluster");
+			return status;
+		}
+		this.retired = waiting;
+		try {
+			return waiting.await();
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			return 1;
 		}
 	}
 
@@ -172,37 +217,50 @@ public final class PrimaryRunner {
 		}
 	}
 
-	private int runCluster(JvmLaunch launch, PrimaryOptions options) {
+	private int runCluster(JvmLaunch launch, PrimaryOptions options, Successor successor) {
 		PrimaryCluster cluster = new PrimaryCluster(this.properties, launch, options);
 		ControlProgress progress = new ControlProgress();
-		// Opened and created before anything is forked: a control socket that cannot be made,
-		// or a primary component that cannot be created, is reported like any other start-up failure
-		ControlServer control = PrimaryControlSocket.open(this.properties, this.environment,
-				this.application.getMainApplicationClass(), options.port(),
+		Function<String, ControlServer> openControl = (takenOver) -> PrimaryControlSocket.open(this.properties,
+				this.environment, this.application.getMainApplicationClass(), options.port(),
 				(name) -> new ControlCommands(cluster, this.properties, name, progress, this::stopFromControl),
-				cluster.reloadArtifact());
+				cluster.reloadArtifact(), takenOver);
+		// Opened and created before anything is forked: a control socket that cannot be made,
+		// or a primary component that cannot be created, is reported like any other start-up failure.
+		// A new primary of an upgrade opens it under the old one's name once that one lets go of it.
+		AtomicReference<ControlServer> control = new AtomicReference<>(
+				(successor == null) ? openControl.apply(null) : null);
 		AnnotationConfigApplicationContext context;
 		try {
 			context = createPrimaryContext(cluster, progress);
 		}
 		catch (RuntimeException ex) {
-			if (control != null) {
-				control.close();
-			}
+			closeControl(control);
 			throw ex;
 		}
 		cluster.setEventPublisher(context);
 		this.cluster = cluster;
+		this.upgrades = new PrimaryUpgrade(new ClusterUpgradeTarget(cluster, options), this.properties, launch,
+				controlName(control), this::retire);
+		cluster.setUpgrades(this.upgrades);
 		Thread safetyNet = new Thread(cluster::killAll, "cluster-primary-exit");
 		Runtime.getRuntime().addShutdownHook(safetyNet);
-		SignalHandlers.install(this::onSignal, this::onHangup, commandLine(launch));
+		SignalHandlers.install(this::onSignal, this::onHangup, this::onUpgradeSignal, commandLine(launch));
 		logger.info("Starting cluster primary (pid " + ProcessHandle.current().pid() + ") for "
 				+ describeApplication() + ": forking " + options.workers() + " worker"
-				+ ((options.workers() != 1) ? "s" : "") + ((options.port() != null) ? " on port " + options.port() : ""));
+				+ ((options.workers() != 1) ? "s" : "") + ((options.port() != null) ? " on port " + options.port() : "")
+				+ ((successor != null) ? " beside those of the old primary (pid " + successor.predecessorPid()
+						+ "), which it takes over from once they are ready" : ""));
 		PrimaryPreload.inBackground(this.application.getClassLoader());
-		// The control socket closes last: a 'stop' command's client learns from it that the cluster stopped
-		try (control; context) {
+		try {
+			if (successor != null) {
+				context.addApplicationListener(successor);
+				successor.connect();
+			}
 			cluster.start();
+			if (successor != null) {
+				successor.handOver(cluster.up(), () -> control.set(openControl.apply(successor.controlName())),
+						this::stopGracefully);
+			}
 			this.stopRequested.await();
 			int killed = cluster.shutdown();
 			logger.info("Cluster stopped" + ((killed > 0) ? " (" + killed + " killed after the timeout)" : ""));
@@ -224,7 +282,72 @@ public final class PrimaryRunner {
 			return 1;
 		}
 		finally {
+			context.close();
+			// The control socket closes last: a 'stop' command's client learns from it that the cluster stopped
+			closeControl(control);
 			removeShutdownHook(safetyNet);
+		}
+	}
+
+	private static void closeControl(AtomicReference<ControlServer> control) {
+		ControlServer server = control.get();
+		if (server != null) {
+			server.close();
+		}
+	}
+
+	/**
+	 * The control socket's name, as an upgrade lets go of it for the new primary.
+	 */
+	private static PrimaryUpgrade.ControlName controlName(AtomicReference<ControlServer> control) {
+		// Read at each call: a new primary of an upgrade opens its socket only once it takes over
+		return new PrimaryUpgrade.ControlName() {
+
+			@Override
+			public String name() {
+				ControlServer server = control.get();
+				return (server != null) ? server.name() : null;
+			}
+
+			@Override
+			public void release() {
+				ControlServer server = control.get();
+				if (server == null) {
+					return;
+				}
+				try {
+					server.releaseName();
+				}
+				catch (IOException ex) {
+					logger.warn("Could not remove the control socket for the new primary: " + ex.getMessage());
+				}
+			}
+
+			@Override
+			public boolean isReleased() {
+				ControlServer server = control.get();
+				return server != null && server.isReleased();
+			}
+
+			@Override
+			public void reclaim() throws IOException {
+				ControlServer server = control.get();
+				if (server != null) {
+					server.reclaimName();
+				}
+			}
+
+		};
+	}
+
+	/**
+	 * The new primary of an upgrade has taken over: this primary's workers finish their
+	 * requests and exit, as in a graceful shutdown.
+	 */
+	private void retire(Process next) {
+		this.successor = next;
+		if (this.signals.compareAndSet(0, 1)) {
+			stopGracefully("Upgraded: the new primary (pid " + next.pid() + ") has taken over");
 		}
 	}
 
@@ -242,6 +365,9 @@ public final class PrimaryRunner {
 	 * pressed again, kills the workers at once.
 	 */
 	private void onSignal(String name) {
+		if (passedOn(name)) {
+			return;
+		}
 		if (this.signals.incrementAndGet() == 1) {
 			stopGracefully("Received " + name);
 		}
@@ -251,10 +377,27 @@ public final class PrimaryRunner {
 		}
 	}
 
+	/**
+	 * A primary that an upgrade retired and that waits for the new one passes signals on to it.
+	 * @return whether the signal was passed on
+	 */
+	private boolean passedOn(String signal) {
+		RetiredPrimary waiting = this.retired;
+		if (waiting == null) {
+			return false;
+		}
+		waiting.forward(signal);
+		return true;
+	}
+
 	private void stopGracefully(String why) {
 		PrimaryCluster current = this.cluster;
 		if (current != null) {
 			current.stopRequested();
+		}
+		PrimaryUpgrade upgrade = this.upgrades;
+		if (upgrade != null && this.successor == null) {
+			upgrade.abort();
 		}
 		logger.info(why + "; shutting down the cluster");
 		this.stopRequested.countDown();
@@ -276,6 +419,9 @@ public final class PrimaryRunner {
 	 * is not the release running, and otherwise restarts every worker.
 	 */
 	private void onHangup() {
+		if (passedOn("HUP")) {
+			return;
+		}
 		PrimaryCluster current = this.cluster;
 		if (current == null) {
 			return;
@@ -287,6 +433,27 @@ public final class PrimaryRunner {
 		}
 		catch (IllegalStateException | DeployRefusedException ex) {
 			logger.warn("Ignored SIGHUP: " + ex.getMessage());
+		}
+	}
+
+	/**
+	 * SIGUSR2 upgrades the primary, as it upgrades nginx's, Unicorn's and Gunicorn's masters: a
+	 * new primary from {@code cluster.deploy.artifact}, else the launched jar as named.
+	 */
+	private void onUpgradeSignal() {
+		if (passedOn("USR2")) {
+			return;
+		}
+		PrimaryCluster current = this.cluster;
+		if (current == null) {
+			return;
+		}
+		logger.info("Received SIGUSR2; upgrading the primary");
+		try {
+			current.upgrade(null).exceptionally((ex) -> null);
+		}
+		catch (IllegalStateException | DeployRefusedException ex) {
+			logger.warn("Ignored SIGUSR2: " + ex.getMessage());
 		}
 	}
 

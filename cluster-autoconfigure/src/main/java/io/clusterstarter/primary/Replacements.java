@@ -221,8 +221,7 @@ final class Replacements {
 			// Only slots whose worker is not ready to be replaced: wait for it (through its
 			// warm-up, if it has one), not for ever
 			ClusterProperties.Warmup warmup = this.properties.getWarmup();
-			Duration timeout = this.properties.getStartupTimeout()
-				.plus(warmup.isEnabled() ? warmup.getTimeout() : Duration.ZERO);
+			Duration timeout = this.properties.getStartupTimeout().plus(warmup.allowance());
 			Instant now = Instant.now();
 			if (current.waitingSince == null) {
 				current.waitingSince = now;

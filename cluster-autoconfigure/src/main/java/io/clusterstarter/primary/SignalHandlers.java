@@ -31,13 +31,15 @@ final class SignalHandlers {
 	}
 
 	/**
-	 * Handle SIGTERM and SIGINT with {@code stop}, and SIGHUP with {@code reload}.
+	 * Handle SIGTERM and SIGINT with {@code stop}, SIGHUP with {@code reload}, and SIGUSR2 with
+	 * {@code upgrade}.
 	 * @param stop called with the signal's name
 	 * @param reload called on SIGHUP
+	 * @param upgrade called on SIGUSR2
 	 * @param commandLine how the cluster's command line is run ({@code java -Djarmode=cluster
 	 * -jar app.jar}), for the warning about an ignored signal
 	 */
-	static void install(Consumer<String> stop, Runnable reload, String commandLine) {
+	static void install(Consumer<String> stop, Runnable reload, Runnable upgrade, String commandLine) {
 		for (String name : ignored(STATUS)) {
 			logger.warn(ignoredWarning(name, commandLine));
 		}
@@ -45,6 +47,7 @@ final class SignalHandlers {
 			handle(name, (signal) -> stop.accept("SIG" + signal.getName()));
 		}
 		handle("HUP", (signal) -> reload.run());
+		handle("USR2", (signal) -> upgrade.run());
 	}
 
 	/**

@@ -79,7 +79,7 @@ public final class HangDetector {
 			}
 			// A warm-up has its own time-out, on top of the start's; the worker ends it itself
 			Duration allowed = (worker.warmup() != null)
-					? startupTimeout.plus(this.properties.getWarmup().getTimeout()).plus(WARMUP_GRACE) : startupTimeout;
+					? startupTimeout.plus(this.properties.getWarmup().allowance()).plus(WARMUP_GRACE) : startupTimeout;
 			if (starting.test(worker) && !worker.isReady()
 					&& Duration.between(worker.startTime(), now).compareTo(allowed) > 0) {
 				killHung(worker, "was not ready within " + allowed.toSeconds() + " s of its fork");

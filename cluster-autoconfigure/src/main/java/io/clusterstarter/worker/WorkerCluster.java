@@ -87,6 +87,11 @@ public class WorkerCluster implements Cluster {
 		throw primaryOnly("deploy");
 	}
 
+	@Override
+	public CompletableFuture<Void> upgrade(java.nio.file.Path artifact) {
+		throw primaryOnly("upgrade");
+	}
+
 	private IllegalStateException primaryOnly(String operation) {
 		return new IllegalStateException("Cluster." + operation + "() is available in the primary only; this JVM is "
 				+ ((this.runtime != null) ? "worker " + this.runtime.id() : "not clustered"));

@@ -72,7 +72,7 @@ class ClusterHealthIndicatorTests {
 		ClusterSnapshot.Settings settings = new ClusterSnapshot.Settings(configured, null, null, null, false, true,
 				"none", "PT30S", null, "PT5S", 1, 2, null, null);
 		ClusterSnapshot snapshot = new ClusterSnapshot(new ClusterSnapshot.Primary(100, "2026-11-24T07:00:00Z", "PT1M",
-				port, (port != null) ? "reuse-port" : "none", settings, new ClusterSnapshot.Counters(2, 0, 0, 0, 0), null, null, null, null, null, null, null),
+				port, (port != null) ? "reuse-port" : "none", settings, new ClusterSnapshot.Counters(2, 0, 0, 0, 0), null, null, null, null, null, null, null, null),
 				workers);
 		return new ClusterHealthIndicator(() -> snapshot).health(true);
 	}

@@ -24,6 +24,9 @@ class ControlCommandsTests {
 		assertThat(ControlCommands.Arguments.parse(List.of("scale", "4")).number(0)).isEqualTo(4);
 		assertThat(ControlCommands.Arguments.parse(List.of("deploy", "../app-2.jar")).positional(0))
 			.isEqualTo("../app-2.jar");
+		assertThat(ControlCommands.Arguments.parse(List.of("upgrade")).positionals()).isZero();
+		assertThat(ControlCommands.Arguments.parse(List.of("upgrade", "app-2.jar", "--json")).positional(0))
+			.isEqualTo("app-2.jar");
 	}
 
 	@Test
@@ -42,6 +45,8 @@ class ControlCommandsTests {
 			.withMessage("unknown option '--force' for reload");
 		assertThatIllegalArgumentException().isThrownBy(() -> parse("status", "-f"))
 			.withMessage("unknown option '-f' for status");
+		assertThatIllegalArgumentException().isThrownBy(() -> parse("upgrade", "a.jar", "b.jar"))
+			.withMessage("upgrade takes at most the artifact to upgrade to, not a.jar b.jar");
 		assertThatIllegalArgumentException().isThrownBy(() -> parse("rm", "-rf"))
 			.withMessage("unknown command 'rm'");
 	}

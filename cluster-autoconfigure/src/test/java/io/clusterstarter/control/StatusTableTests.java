@@ -30,7 +30,7 @@ class StatusTableTests {
 				null, "PT5S", 1, 2, null, null);
 		ClusterSnapshot snapshot = new ClusterSnapshot(new ClusterSnapshot.Primary(4100, "2026-12-01T09:00:00Z",
 				"PT1H2M", 8080, "reuse-port", settings, new ClusterSnapshot.Counters(4, 2, 2, 0, 0), List.of(), null,
-				96L << 20, release, null, null, null), workers);
+				96L << 20, release, null, null, null, null), workers);
 		assertThat(StatusTable.render("shop-8080", snapshot)).isEqualTo("""
 				cluster shop-8080   primary pid 4100   up 1h 02m   rss 96 MB   release 1.4.2   port 8080 (reuse-port)   1/2 workers serving
 				ID  SLOT   PID  STATE             VERSION  UPTIME  RESTARTS   HEAP     RSS    CPU  REQ/S  REPORT
@@ -49,12 +49,22 @@ class StatusTableTests {
 				"PT5M2S", false, null, null, null, rebuilt, 0, null, null, null));
 		ClusterSnapshot snapshot = new ClusterSnapshot(new ClusterSnapshot.Primary(4100, "2026-12-01T09:00:00Z",
 				"PT1H2M", 8080, "reuse-port", null, new ClusterSnapshot.Counters(4, 2, 2, 0, 0), List.of(), null, null,
-				rebuilt, first, null, null), workers);
+				rebuilt, first, null, null, null), workers);
 		String table = StatusTable.render("shop-8080", snapshot);
 		assertThat(table).contains("release 1.4.2 (sha 03bd77e1)", "1.4.2 (sha 9f2c41d0)");
 		// One build per version: the version alone
 		assertThat(StatusTable.versions(snapshot).apply(new ClusterSnapshot.Release("2.0.0", "b.jar", "aa", null)))
 			.isEqualTo("2.0.0");
+	}
+
+	@Test
+	void primaryThatAnUpgradeStartedSaysWhatItRunsSinceWhenAndWhereFrom() {
+		ClusterSnapshot snapshot = new ClusterSnapshot(new ClusterSnapshot.Primary(4200, "2026-12-01T09:00:00Z",
+				"PT1M", 8080, "shared-queue", null, new ClusterSnapshot.Counters(2, 0, 0, 0, 0), List.of(), null, null,
+				null, null, null, null, new ClusterSnapshot.PrimaryRelease("2.0.0", "/srv/app/current.jar", "0.2.0", 4100L)),
+				new LinkedHashMap<>());
+		assertThat(StatusTable.render("shop-8080", snapshot).lines().toList()).element(1)
+			.isEqualTo("primary runs 2.0.0 (starter 0.2.0), started 2026-12-01T09:00:00Z, upgraded from pid 4100");
 	}
 
 	@Test

@@ -73,6 +73,40 @@ class DeployPreflightTests {
 		assertThatNoException().isThrownBy(() -> DeployPreflight.check(other, current(), this.properties));
 	}
 
+	@Test
+	void upgradeTakesAnotherIpcProtocolButNotAStarterWithoutTheHandOver() throws IOException {
+		assertThatNoException().isThrownBy(() -> DeployPreflight.checkUpgrade(
+				artifact(TestJars.executable().protocol(IpcProtocol.VERSION + 1), "new.jar"), current(), this.properties));
+		assertThatExceptionOfType(DeployRefusedException.class)
+			.isThrownBy(() -> DeployPreflight.checkUpgrade(artifact(TestJars.executable().upgrade(null), "old.jar"),
+					current(), this.properties))
+			.withMessageContaining("contains a starter older than upgrades: its primary could not take over the port")
+			.withMessageContaining("Restart the service");
+		assertThatExceptionOfType(DeployRefusedException.class)
+			.isThrownBy(() -> DeployPreflight.checkUpgrade(
+					artifact(TestJars.executable().upgrade(IpcProtocol.UPGRADE_VERSION + 1), "future.jar"), current(),
+					this.properties))
+			.withMessageContaining("takes hand-over version " + (IpcProtocol.UPGRADE_VERSION + 1)
+					+ "; this primary hands over with version " + IpcProtocol.UPGRADE_VERSION);
+	}
+
+	@Test
+	void upgradeRefusesANewerJavaAnotherApplicationAndNoStarter() throws IOException {
+		int newer = Runtime.version().feature() + 1;
+		assertThatExceptionOfType(DeployRefusedException.class)
+			.isThrownBy(() -> DeployPreflight.checkUpgrade(artifact(TestJars.executable().javaVersion(newer), "new.jar"),
+					current(), this.properties))
+			.withMessageContaining("the primary runs Java " + Runtime.version().feature());
+		assertThatExceptionOfType(DeployRefusedException.class)
+			.isThrownBy(() -> DeployPreflight.checkUpgrade(
+					artifact(TestJars.executable().startClass("org.other.Shop"), "shop.jar"), current(), this.properties))
+			.withMessageContaining("is another application");
+		assertThatExceptionOfType(DeployRefusedException.class)
+			.isThrownBy(() -> DeployPreflight.checkUpgrade(artifact(TestJars.executable().withoutStarter(), "new.jar"),
+					current(), this.properties))
+			.withMessageContaining("does not contain cluster-spring-boot-starter");
+	}
+
 	private ReleaseArtifact current() throws IOException {
 		return artifact(TestJars.executable(), "current.jar");
 	}

@@ -54,6 +54,18 @@ class ReleaseArtifactTests {
 	}
 
 	@Test
+	void readsItsStartersVersionAndHandOver() throws IOException {
+		ReleaseArtifact artifact = read(TestJars.executable().starterVersion("0.2.0").write(this.temp.resolve("new.jar")));
+		assertThat(artifact.starterVersion()).isEqualTo("0.2.0");
+		assertThat(artifact.upgradeProtocol()).isEqualTo(IpcProtocol.UPGRADE_VERSION);
+		ReleaseArtifact older = read(TestJars.executable().upgrade(null).write(this.temp.resolve("older.jar")));
+		assertThat(older.upgradeProtocol()).isZero();
+		assertThat(older.starterVersion()).isNull();
+		assertThat(read(TestJars.executable().withoutStarter().write(this.temp.resolve("none.jar"))).upgradeProtocol())
+			.isNull();
+	}
+
+	@Test
 	void fileThatIsNotAJarIsRefused() throws IOException {
 		Path file = this.temp.resolve("notes.jar");
 		TestJars.writeText(file, "not a zip at all");

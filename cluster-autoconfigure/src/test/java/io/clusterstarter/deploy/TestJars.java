@@ -33,6 +33,10 @@ final class TestJars {
 
 	private Integer protocol = IpcProtocol.VERSION;
 
+	private Integer upgrade = IpcProtocol.UPGRADE_VERSION;
+
+	private String starterVersion;
+
 	private boolean starter = true;
 
 	static TestJars executable() {
@@ -64,6 +68,18 @@ final class TestJars {
 	/** The nested starter's protocol, or {@code null} for a starter of before versions. */
 	TestJars protocol(Integer protocol) {
 		this.protocol = protocol;
+		return this;
+	}
+
+	/** The nested starter's hand-over version, or {@code null} for a starter of before upgrades. */
+	TestJars upgrade(Integer upgrade) {
+		this.upgrade = upgrade;
+		return this;
+	}
+
+	/** The nested starter's {@code Implementation-Version}. */
+	TestJars starterVersion(String version) {
+		this.starterVersion = version;
 		return this;
 	}
 
@@ -100,14 +116,24 @@ final class TestJars {
 		Map<String, byte[]> content = new LinkedHashMap<>();
 		content.put("io/clusterstarter/Cluster.class", new byte[8]);
 		if (this.protocol != null) {
-			content.put(IpcProtocol.RESOURCE, ("protocol=" + this.protocol + "\n").getBytes(StandardCharsets.UTF_8));
+			String declared = "protocol=" + this.protocol + "\n" + ((this.upgrade != null) ? "upgrade=" + this.upgrade + "\n" : "");
+			content.put(IpcProtocol.RESOURCE, declared.getBytes(StandardCharsets.UTF_8));
 		}
-		return nestedJar(content);
+		Manifest manifest = new Manifest();
+		manifest.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
+		if (this.starterVersion != null) {
+			manifest.getMainAttributes().put(Attributes.Name.IMPLEMENTATION_VERSION, this.starterVersion);
+		}
+		return nestedJar(content, manifest);
 	}
 
 	static byte[] nestedJar(Map<String, byte[]> content) throws IOException {
+		return nestedJar(content, new Manifest());
+	}
+
+	static byte[] nestedJar(Map<String, byte[]> content, Manifest manifest) throws IOException {
 		ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-		try (JarOutputStream jar = new JarOutputStream(bytes)) {
+		try (JarOutputStream jar = new JarOutputStream(bytes, manifest)) {
 			for (Map.Entry<String, byte[]> entry : content.entrySet()) {
 				put(jar, entry.getKey(), entry.getValue(), false);
 			}

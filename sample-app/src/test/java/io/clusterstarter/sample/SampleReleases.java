@@ -73,6 +73,30 @@ final class SampleReleases {
 				Map.of());
 	}
 
+	/** The sample as version {@code version}, whose starter's jar says it is version {@code starter}. */
+	Path starterVersion(Path target, String version, String starter) throws IOException {
+		return write(target, (name) -> MANIFEST.equals(name) ? (bytes) -> manifest(bytes, "Implementation-Version", version)
+				: name.startsWith("BOOT-INF/lib/cluster-autoconfigure")
+						? (nested) -> rewriteNested(nested, "META-INF/MANIFEST.MF",
+								manifest(nestedManifest(nested), "Implementation-Version", starter))
+						: null,
+				Map.of());
+	}
+
+	private static byte[] nestedManifest(byte[] jar) {
+		try (ZipInputStream in = new ZipInputStream(new ByteArrayInputStream(jar))) {
+			for (ZipEntry entry = in.getNextEntry(); entry != null; entry = in.getNextEntry()) {
+				if (entry.getName().equals("META-INF/MANIFEST.MF")) {
+					return in.readAllBytes();
+				}
+			}
+			return "Manifest-Version: 1.0\n".getBytes(StandardCharsets.UTF_8);
+		}
+		catch (IOException ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
 	private Path write(Path target, java.util.function.Function<String, UnaryOperator<byte[]>> changes,
 			Map<String, byte[]> added) throws IOException {
 		try (ZipFile source = new ZipFile(this.sample.toFile());
