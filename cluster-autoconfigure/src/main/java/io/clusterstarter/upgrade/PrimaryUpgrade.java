@@ -196,39 +196,48 @@ public final class PrimaryUpgrade {
 					throw new UpgradeFailedException("this primary is stopping");
 				}
 				handOver(claim, server);
+				claim.handedOver = true;
 			}
 			finally {
 				Files.deleteIfExists(HandoverChannel.socket(ProcessHandle.current().pid()));
 			}
-			claim.handedOver = true;
-			logger.info("Upgraded: the new primary (pid " + claim.process.pid() + ") runs " + describe(claim.release)
-					+ " and holds the control socket; this primary's workers finish their requests and exit");
-			this.cluster.publish(new UpgradeEvent(this.cluster.cluster(), UpgradeEvent.Phase.COMPLETED, claim.release,
-					claim.process.pid(), null));
-			done.complete(null);
-			this.retire.accept(claim.process);
 		}
-		catch (UpgradeFailedException | IOException ex) {
-			String reason = ex.getMessage();
+		catch (IOException | RuntimeException ex) {
+			// Whatever went wrong before the hand-over, the upgrade ends: its client must not wait for ever
+			if (!claim.handedOver) {
+				fail(claim, (ex.getMessage() != null) ? ex.getMessage() : ex.toString(), done);
+				return;
+			}
+			logger.debug("Could not remove the upgrade's socket: " + ex.getMessage());
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			fail(claim, "interrupted", done);
+			return;
+		}
+		// From here on the new primary runs the cluster: nothing may stop it
+		logger.info("Upgraded: the new primary (pid " + claim.process.pid() + ") runs " + describe(claim.release)
+				+ " and holds the control socket; this primary's workers finish their requests and exit");
+		this.cluster.publish(new UpgradeEvent(this.cluster.cluster(), UpgradeEvent.Phase.COMPLETED, claim.release,
+				claim.process.pid(), null));
+		done.complete(null);
+		this.retire.accept(claim.process);
+	}
+
+	private void fail(Running claim, String reason, CompletableFuture<Void> done) {
+		try {
 			stop(claim.process);
 			logger.warn("Upgrade to " + describe(claim.release) + " failed: " + reason
 					+ "; the new primary was stopped and this primary carries on with its workers");
 			this.cluster.publish(new UpgradeEvent(this.cluster.cluster(), UpgradeEvent.Phase.FAILED, claim.release,
 					(claim.process != null) ? claim.process.pid() : null, reason));
-			done.completeExceptionally(
-					(ex instanceof UpgradeFailedException) ? ex : new UpgradeFailedException(reason));
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			stop(claim.process);
-			done.completeExceptionally(new UpgradeFailedException("interrupted"));
 		}
 		finally {
-			if (!claim.handedOver) {
-				this.running.set(null);
-			}
+			this.running.set(null);
+			done.completeExceptionally(new UpgradeFailedException(reason));
 		}
 	}
+
 
 	/**
 	 * Start the new primary as this one was started, from the artifact: the same java, JVM

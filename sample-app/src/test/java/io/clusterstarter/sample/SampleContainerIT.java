@@ -31,7 +31,8 @@ import static org.awaitility.Awaitility.await;
  * layout with the memory calculator's options in {@code JAVA_TOOL_OPTIONS}, whose heap and
  * processor count each worker gets its share of instead, and whose worker image is made from
  * the unpacked jar; and workers whose heap cannot fit the limit, which the kernel's OOM killer
- * ends and the primary says so.
+ * ends and the primary says so; and the primary as PID 1 through an upgrade, which stays and
+ * passes the runtime's SIGTERM on to the new primary.
  */
 class SampleContainerIT {
 
@@ -121,6 +122,40 @@ class SampleContainerIT {
 				assertThat(cluster.process().waitFor(90, TimeUnit.SECONDS)).isTrue();
 				assertThat(cluster.process().exitValue()).as(cluster.log()).isZero();
 				assertThat(cluster.log()).contains("Cluster stopped");
+				assertThat(container.isOccupied()).isFalse();
+			}
+		}
+	}
+
+	/**
+	 * A container ends with its PID 1: after an upgrade (here SIGUSR2, to the same jar: the
+	 * primary restarted without a refused connection), the first primary stays as PID 1 without
+	 * being told to, and a container runtime's SIGTERM to it stops the new primary gracefully.
+	 */
+	@Test
+	void primaryAsPidOneStaysThroughAnUpgradeAndPassesTheRuntimesSigtermOn() throws Exception {
+		try (TestContainer container = TestContainer.withMemoryLimit(2048 * MIB)) {
+			SampleCluster cluster = SampleCluster.start(this.temp, container.prefix(true), SampleCluster.JAVA_HOME,
+					Map.of(), List.of("-jar", JAR.toString()), JAR, "upgrade", "--cluster.workers=1",
+					"--cluster.image.enabled=false");
+			try (cluster) {
+				cluster.awaitListening(1);
+				assertThat(cluster.cluster().get("primary").get("pid").asLong()).isEqualTo(1);
+				long pidOne = TestContainer.hostPid(cluster.process().toHandle(), 1);
+				new ProcessBuilder("kill", "-USR2", String.valueOf(pidOne)).start().waitFor();
+				JsonNode primary = await().atMost(SampleCluster.BOOT).pollInterval(Duration.ofSeconds(1))
+					.ignoreExceptions()
+					.until(() -> cluster.cluster().get("primary"), (now) -> now.get("pid").asLong() != 1);
+				assertThat(primary.get("runs").get("upgradedFrom").asLong()).isEqualTo(1);
+				cluster.awaitLog("This primary stays as the process the service manager watches until the new primary "
+						+ "\\(pid " + primary.get("pid").asLong() + "\\) exits", SampleCluster.BOOT);
+				cluster.awaitListening(1);
+
+				new ProcessBuilder("kill", "-TERM", String.valueOf(pidOne)).start().waitFor();
+				assertThat(cluster.process().waitFor(90, TimeUnit.SECONDS)).isTrue();
+				assertThat(cluster.process().exitValue()).as(cluster.log()).isZero();
+				assertThat(cluster.log()).contains("The new primary (pid " + primary.get("pid").asLong()
+						+ ") exited with status 0");
 				assertThat(container.isOccupied()).isFalse();
 			}
 		}
