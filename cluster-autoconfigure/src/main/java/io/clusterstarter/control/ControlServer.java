@@ -57,6 +57,12 @@ public final class ControlServer implements Closeable {
 	/** How long a client may take to send its request. */
 	static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(10);
 
+	/**
+	 * How long a primary that let go of its name for a new one waits, as it exits, for the
+	 * commands still answering.
+	 */
+	static final Duration RELEASED_GRACE = Duration.ofSeconds(10);
+
 	/** How long a write to a client may block before the client is cut off. */
 	static final Duration WRITE_TIMEOUT = Duration.ofSeconds(30);
 
@@ -530,7 +536,28 @@ public final class ControlServer implements Closeable {
 	 * once the cluster has stopped), and remove the socket, the description and the pid files.
 	 */
 	@Override
-	public synchronized void close() {
+	public void close() {
+		if (this.released) {
+			// The name belongs to a new primary: the commands still answering here (the client
+			// of 'upgrade' waits for its last lines) get a moment to end before they are cut off
+			awaitSessions(RELEASED_GRACE);
+		}
+		closeNow();
+	}
+
+	private void awaitSessions(Duration grace) {
+		long deadline = System.nanoTime() + grace.toNanos();
+		try {
+			while (!this.connections.isEmpty() && System.nanoTime() - deadline < 0) {
+				Thread.sleep(50);
+			}
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+	}
+
+	private synchronized void closeNow() {
 		if (this.closed) {
 			return;
 		}

@@ -15,7 +15,10 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 import jdk.net.ExtendedSocketOptions;
 import jdk.net.UnixDomainPrincipal;
@@ -106,6 +109,38 @@ class ControlServerTests {
 		Files.delete(this.directory.description("shop-8080"));
 		await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100))
 			.untilAsserted(() -> assertThat(this.directory.running()).hasSize(1));
+	}
+
+	@Test
+	void nameLetGoOfForANewPrimaryLeavesTheCommandUnderWayToAnswerBeforeTheServerCloses() throws Exception {
+		CountDownLatch answer = new CountDownLatch(1);
+		ControlServer old = ControlServer.open(this.directory, "upgrading", Map.of(), null, (session) -> {
+			this.handled.add(session.args());
+			try {
+				answer.await();
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
+			session.out("upgrade completed");
+			return ControlProtocol.OK;
+		});
+		Output output = new Output();
+		CompletableFuture<Integer> client = CompletableFuture.supplyAsync(() -> output.commandLine()
+			.run(List.of("--dir", this.directory.path().toString(), "--name", "upgrading", "upgrade")));
+		await().atMost(Duration.ofSeconds(30)).until(() -> this.handled.contains(List.of("upgrade")));
+		old.releaseName();
+		assertThat(this.directory.socket("upgrading")).doesNotExist();
+		// The old primary exits while its client still waits for the last lines
+		Thread closing = new Thread(old::close);
+		closing.start();
+		await().atMost(Duration.ofSeconds(30))
+			.until(() -> closing.getState() == Thread.State.TIMED_WAITING || !closing.isAlive());
+		answer.countDown();
+		assertThat(client.get(30, TimeUnit.SECONDS)).as(output.err()).isZero();
+		assertThat(output.out()).isEqualTo("upgrade completed\n");
+		closing.join(30_000);
+		assertThat(closing.isAlive()).isFalse();
 	}
 
 	@Test
