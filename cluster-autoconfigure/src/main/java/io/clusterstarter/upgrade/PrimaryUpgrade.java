@@ -392,7 +392,8 @@ public final class PrimaryUpgrade {
 
 		/**
 		 * Return the name.
-		 * @return the cluster's name on the control socket
+		 * @return the cluster's name on the control socket, or {@code null} while the primary
+		 * has none (disabled, or not taken over yet)
 		 */
 		String name();
 
