@@ -17,14 +17,17 @@ public final class IpcProtocol {
 	/** Where the starter's jar keeps its protocol version. */
 	public static final String RESOURCE = "META-INF/cluster-spring-boot/ipc.properties";
 
+	/** What this starter's own resource declares, read once. */
+	private static final Versions DECLARED = read();
+
 	/** The version this starter speaks. */
-	public static final int VERSION = read("protocol");
+	public static final int VERSION = DECLARED.ipc();
 
 	/**
 	 * The version of the hand-over this starter's primary makes to the new primary of an
 	 * upgrade, and takes as one.
 	 */
-	public static final int UPGRADE_VERSION = read("upgrade");
+	public static final int UPGRADE_VERSION = DECLARED.upgrade();
 
 	private IpcProtocol() {
 	}
@@ -60,13 +63,12 @@ public final class IpcProtocol {
 		}
 	}
 
-	private static int read(String key) {
+	private static Versions read() {
 		try (InputStream in = IpcProtocol.class.getClassLoader().getResourceAsStream(RESOURCE)) {
 			if (in == null) {
 				throw new IllegalStateException(RESOURCE + " is missing from the starter's jar");
 			}
-			Versions versions = declared(in);
-			return key.equals("upgrade") ? versions.upgrade() : versions.ipc();
+			return declared(in);
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException(ex);

@@ -133,8 +133,7 @@ public final class PrimaryUpgrade {
 			return false;
 		}
 		try {
-			ReleaseArtifact candidate = ReleaseArtifact.read(artifact, artifact, ReleaseStore.sha256Of(artifact),
-					Files.size(artifact));
+			ReleaseArtifact candidate = read(artifact);
 			String own = STARTER_VERSION;
 			return candidate.ipcProtocol() != null && (candidate.ipcProtocol() != IpcProtocol.VERSION
 					|| (own != null && candidate.starterVersion() != null && !own.equals(candidate.starterVersion())));
@@ -178,7 +177,7 @@ public final class PrimaryUpgrade {
 		DeployPreflight.checkFile(artifact);
 		ReleaseArtifact candidate;
 		try {
-			candidate = ReleaseArtifact.read(artifact, artifact, ReleaseStore.sha256Of(artifact), Files.size(artifact));
+			candidate = read(artifact);
 		}
 		catch (IOException ex) {
 			throw new DeployRefusedException("Could not read " + artifact + ": " + ex.getMessage(), false);
@@ -186,6 +185,11 @@ public final class PrimaryUpgrade {
 		DeployPreflight.checkUpgrade(candidate, this.cluster.currentArtifact(), this.properties.getDeploy());
 		return new ClusterSnapshot.Release(candidate.version(), artifact.toString(), candidate.sha256(),
 				artifact.toString());
+	}
+
+	/** Read an artifact where it is: the new primary runs the file as named, not a copy. */
+	private static ReleaseArtifact read(Path artifact) throws IOException {
+		return ReleaseArtifact.read(artifact, artifact, ReleaseStore.sha256Of(artifact), Files.size(artifact));
 	}
 
 	private void run(Running claim, CompletableFuture<Void> done) {
