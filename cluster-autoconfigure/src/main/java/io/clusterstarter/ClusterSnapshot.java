@@ -34,6 +34,20 @@ public record ClusterSnapshot(Primary primary, Map<String, WorkerInfo> workers) 
 	}
 
 	/**
+	 * Return a copy with every worker environment value ({@code cluster.env}) passed through
+	 * {@code masker}.
+	 * @param masker what to show instead of each value
+	 * @return the copy
+	 */
+	public ClusterSnapshot withEnvValues(UnaryOperator<String> masker) {
+		if (this.primary == null || this.primary.settings() == null) {
+			return this;
+		}
+		return new ClusterSnapshot(this.primary.withSettings(this.primary.settings().withEnvValues(masker)),
+				this.workers);
+	}
+
+	/**
 	 * The primary process.
 	 * @param pid the primary's pid
 	 * @param startTime when the primary's JVM started

@@ -67,7 +67,8 @@ public class ClusterEndpoint {
 
 	private static final Set<String> WORKER_ACTIONS = Set.of(RESTART, DISCONNECT, KILL);
 
-	private static final String MASK = "******";
+	/** What a worker environment value is shown as when it is masked. */
+	public static final String MASK = "******";
 
 	/** How much longer than a status a deploy's answer may take: the copy and the checks. */
 	private static final Duration DEPLOY_CHECK_TIME = Duration.ofSeconds(30);
@@ -108,14 +109,7 @@ public class ClusterEndpoint {
 			return new ClusterSnapshot(null, Map.of());
 		}
 		ClusterSnapshot snapshot = this.runtime.status(this.timeout);
-		if (snapshot.primary() == null || this.showValues.isShown(securityContext, this.roles)) {
-			return snapshot;
-		}
-		ClusterSnapshot.Primary primary = snapshot.primary();
-		ClusterSnapshot.Settings settings = primary.settings();
-		return new ClusterSnapshot(
-				primary.withSettings((settings != null) ? settings.withEnvValues((value) -> MASK) : null),
-				snapshot.workers());
+		return this.showValues.isShown(securityContext, this.roles) ? snapshot : snapshot.withEnvValues((value) -> MASK);
 	}
 
 	/**

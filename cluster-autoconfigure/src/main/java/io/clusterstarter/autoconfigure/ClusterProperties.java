@@ -378,6 +378,12 @@ public class ClusterProperties {
 			throw invalid("cluster.stats.interval", interval, "must be between 100ms and 10m",
 					"a duration such as 5s, or set 'cluster.stats.enabled=false' to turn reports off");
 		}
+		Duration history = this.stats.history;
+		if (history == null || (!history.isZero()
+				&& (history.compareTo(Stats.MIN_HISTORY) < 0 || history.compareTo(Stats.MAX_HISTORY) > 0))) {
+			throw invalid("cluster.stats.history", history, "must be between 1m and 24h, or 0",
+					"a duration such as 1h, or 0 to keep no history for the dashboard's charts");
+		}
 		requirePositive("cluster.ipc.request-timeout", this.ipc.requestTimeout);
 		requirePositive("cluster.startup-timeout", this.startupTimeout);
 		if (this.startupConcurrency != null && this.startupConcurrency < 1) {
@@ -735,6 +741,10 @@ public class ClusterProperties {
 
 		static final Duration MAX_INTERVAL = Duration.ofMinutes(10);
 
+		static final Duration MIN_HISTORY = Duration.ofMinutes(1);
+
+		static final Duration MAX_HISTORY = Duration.ofHours(24);
+
 		/**
 		 * Whether workers report their figures and count their HTTP requests.
 		 */
@@ -746,8 +756,23 @@ public class ClusterProperties {
 		 */
 		private Duration interval = Duration.ofSeconds(5);
 
+		/**
+		 * How far back the primary keeps the workers' memory and requests per second for the
+		 * dashboard's charts, between 1m and 24h, or 0 to keep none. It keeps 360 points over
+		 * this span (one every 10s for an hour), never more often than the workers report.
+		 */
+		private Duration history = Duration.ofHours(1);
+
 		public boolean isEnabled() {
 			return this.enabled;
+		}
+
+		public Duration getHistory() {
+			return this.history;
+		}
+
+		public void setHistory(Duration history) {
+			this.history = history;
 		}
 
 		public void setEnabled(boolean enabled) {

@@ -3,6 +3,8 @@ package io.clusterstarter.control;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.NoSuchElementException;
@@ -14,6 +16,7 @@ import io.clusterstarter.ClusterSnapshot;
 import io.clusterstarter.RollAbortedException;
 import io.clusterstarter.autoconfigure.ClusterProperties;
 import io.clusterstarter.deploy.DeployRefusedException;
+import io.clusterstarter.observe.RecentEvents;
 import io.clusterstarter.observe.WorkerOutput;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
@@ -37,6 +40,10 @@ public final class ControlCommands implements ControlServer.Handler {
 
 	/** The events {@code monit} shows under the table. */
 	private static final int MONIT_EVENTS = 10;
+
+	/** An event's local time, always with its seconds. */
+	private static final DateTimeFormatter EVENT_TIME = DateTimeFormatter.ofPattern("HH:mm:ss")
+		.withZone(ZoneId.systemDefault());
 
 	private final ControlledCluster cluster;
 
@@ -111,11 +118,15 @@ public final class ControlCommands implements ControlServer.Handler {
 			}
 			else {
 				StringBuilder screen = new StringBuilder(StatusTable.render(this.name, snapshot)).append("\n\nlast events\n");
-				List<String> events = this.progress.recent(MONIT_EVENTS);
+				List<RecentEvents.Entry> events = this.cluster.recentEvents().last(MONIT_EVENTS);
 				if (events.isEmpty()) {
 					screen.append("  (none since the primary started)\n");
 				}
-				events.forEach((event) -> screen.append("  ").append(event).append('\n'));
+				events.forEach((event) -> screen.append("  ")
+					.append(EVENT_TIME.format(event.time()))
+					.append("  ")
+					.append(event.text())
+					.append('\n'));
 				screen.append('\n').append(Instant.now().toString(), 0, 19).append("Z, refreshed every second; Ctrl-C to quit");
 				session.clear();
 				session.out(screen.toString());

@@ -4,6 +4,7 @@ import java.util.concurrent.CompletableFuture;
 
 import io.clusterstarter.Cluster;
 import io.clusterstarter.ClusterSnapshot;
+import io.clusterstarter.observe.RecentEvents;
 import io.clusterstarter.observe.WorkerOutput;
 
 /**
@@ -33,5 +34,11 @@ public interface ControlledCluster extends Cluster {
 	 * @return the output
 	 */
 	WorkerOutput output();
+
+	/**
+	 * Return the cluster's last lifecycle events, for {@code monit}.
+	 * @return the events
+	 */
+	RecentEvents recentEvents();
 
 }

@@ -1,9 +1,15 @@
 package io.clusterstarter.deploy;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Stream;
 
 /**
  * Where the cluster endpoint may deploy from: only files in {@code cluster.deploy.directory},
@@ -65,6 +71,38 @@ public final class DeployDirectory {
 					+ (real.equals(candidate) ? ")" : ") once its symlinks are resolved (" + real + ")"));
 		}
 		return real;
+	}
+
+	/**
+	 * Return the jars a person may choose to deploy: the directory's {@code .jar} files (not
+	 * its subdirectories'), newest first.
+	 * @param directory the deploy directory, or {@code null} when none is set
+	 * @param limit how many at most
+	 * @return their names, relative to the directory; empty without a directory
+	 */
+	public static List<String> jars(Path directory, int limit) {
+		if (directory == null || !Files.isDirectory(directory)) {
+			return List.of();
+		}
+		try (Stream<Path> files = Files.list(directory)) {
+			return files.filter((file) -> file.getFileName().toString().endsWith(".jar") && Files.isRegularFile(file))
+				.sorted(Comparator.comparing(DeployDirectory::modified).reversed())
+				.limit(limit)
+				.map((file) -> file.getFileName().toString())
+				.toList();
+		}
+		catch (IOException | UncheckedIOException ex) {
+			return List.of();
+		}
+	}
+
+	private static FileTime modified(Path file) {
+		try {
+			return Files.getLastModifiedTime(file);
+		}
+		catch (IOException ex) {
+			return FileTime.fromMillis(0);
+		}
 	}
 
 }

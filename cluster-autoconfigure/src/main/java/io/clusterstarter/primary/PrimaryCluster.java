@@ -58,6 +58,8 @@ import io.clusterstarter.observe.ClusterCounters;
 import io.clusterstarter.observe.ClusterGauges;
 import io.clusterstarter.observe.PrimaryFootprint;
 import io.clusterstarter.observe.WorkerOutput;
+import io.clusterstarter.observe.ClusterHistory;
+import io.clusterstarter.observe.RecentEvents;
 import io.clusterstarter.resources.OomKills;
 import io.clusterstarter.supervise.HangDetector;
 import io.clusterstarter.supervise.LeadAssignment;
@@ -167,6 +169,12 @@ public class PrimaryCluster implements ControlledCluster, ClusterGauges, IpcServ
 	/** The workers' recent console lines, for the control socket's logs. */
 	private final WorkerOutput output;
 
+	/** The last lifecycle events, for monit and the dashboard. */
+	private final RecentEvents recentEvents = new RecentEvents();
+
+	/** The workers' memory and requests over time, for the dashboard, or {@code null}. */
+	private final ClusterHistory history;
+
 	/** Workers already warned about for sending implausible figures. */
 	private final Set<Integer> badStatsLogged = new HashSet<>();
 
@@ -183,6 +191,8 @@ public class PrimaryCluster implements ControlledCluster, ClusterGauges, IpcServ
 		this.settings = properties.toSettings();
 		this.target = options.workers();
 		this.output = new WorkerOutput(properties.getControl().getLogLines());
+		this.history = (properties.getStats().isEnabled() && !properties.getStats().getHistory().isZero())
+				? new ClusterHistory(properties.getStats().getHistory(), properties.getStats().getInterval()) : null;
 		this.replacements = new Replacements(this, properties, this.counters);
 		this.startups = new StartupQueue(options.startupConcurrency());
 		this.restarts = new SlotRestarts(properties.getRestart());
@@ -240,6 +250,11 @@ public class PrimaryCluster implements ControlledCluster, ClusterGauges, IpcServ
 				PrimaryFootprint.trim();
 			}
 		}), FOOTPRINT_TRIM_INTERVAL.toSeconds(), FOOTPRINT_TRIM_INTERVAL.toSeconds(), TimeUnit.SECONDS);
+		if (this.history != null) {
+			long point = this.history.interval().toMillis();
+			this.loop.scheduleWithFixedDelay(() -> later(() -> this.history.record(Instant.now(), snapshot())), point,
+					point, TimeUnit.MILLISECONDS);
+		}
 		onLoop(() -> {
 			publish(new ClusterSetupEvent(this, this.settings));
 			for (int slot = 0; slot < this.options.workers(); slot++) {
@@ -575,6 +590,20 @@ public class PrimaryCluster implements ControlledCluster, ClusterGauges, IpcServ
 	@Override
 	public WorkerOutput output() {
 		return this.output;
+	}
+
+	@Override
+	public RecentEvents recentEvents() {
+		return this.recentEvents;
+	}
+
+	/**
+	 * Return the workers' memory and requests over time.
+	 * @return the history, or {@code null} when none is kept ({@code cluster.stats.history=0}
+	 * or reports off)
+	 */
+	ClusterHistory history() {
+		return this.history;
 	}
 
 	int slotRestarts(int slot) {

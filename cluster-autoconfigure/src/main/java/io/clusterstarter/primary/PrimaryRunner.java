@@ -476,6 +476,7 @@ public final class PrimaryRunner {
 	private AnnotationConfigApplicationContext createPrimaryContext(PrimaryCluster cluster, ControlProgress progress) {
 		AnnotationConfigApplicationContext context = new AnnotationConfigApplicationContext();
 		context.addApplicationListener(progress);
+		context.addApplicationListener(cluster.recentEvents());
 		context.setEnvironment(this.environment);
 		context.setClassLoader(this.application.getClassLoader());
 		context.getBeanFactory().registerSingleton("cluster", cluster);

@@ -1,5 +1,6 @@
 package io.clusterstarter.primary;
 
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -7,6 +8,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 import io.clusterstarter.autoconfigure.ClusterProperties;
+import io.clusterstarter.deploy.DeployDirectory;
 import io.clusterstarter.deploy.DeployRefusedException;
 import io.clusterstarter.ipc.IpcConnection;
 import io.clusterstarter.ipc.IpcMessage;
@@ -20,7 +22,7 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * Answers what workers ask of the primary on behalf of the cluster endpoint, health, info and
- * the cluster-wide scrape: the cluster's status, the actions (rolling restart, scale, deploy, and restart,
+ * the cluster-wide scrape: the cluster's status, what the dashboard shows, the actions (rolling restart, scale, deploy, and restart,
  * disconnect or kill of one worker), and the merged Prometheus scrape; and takes their notices. Every refusal goes back as
  * an error answer with its reason, never as a dropped request. Used on the cluster's event loop.
  *
@@ -29,6 +31,12 @@ import tools.jackson.databind.JsonNode;
 final class WorkerRequests {
 
 	private static final Log logger = LogFactory.getLog(WorkerRequests.class);
+
+	/** Events the dashboard lists. */
+	private static final int DASHBOARD_EVENTS = 20;
+
+	/** Jars the dashboard offers to deploy. */
+	private static final int DASHBOARD_ARTIFACTS = 20;
 
 	private final PrimaryCluster cluster;
 
@@ -79,6 +87,9 @@ final class WorkerRequests {
 		else if ("deploy".equals(request.operation())) {
 			deploy(connection, request);
 		}
+		else if ("dashboard".equals(request.operation())) {
+			connection.send(new IpcMessage.Response(request.seq(), this.codec.toTree(dashboard(request)), null));
+		}
 		else if ("worker".equals(request.operation())) {
 			connection.send(actOnWorker(request));
 		}
@@ -104,6 +115,22 @@ final class WorkerRequests {
 			connection.send(new IpcMessage.Response(request.seq(), null,
 					"Unknown operation '" + request.operation() + "'"));
 		}
+	}
+
+	/**
+	 * What the dashboard shows: the cluster, its last events, the jars it may deploy and, when
+	 * asked for ({@code {"history": true}}), the workers' figures over time.
+	 */
+	private Map<String, Object> dashboard(IpcMessage.Request request) {
+		Map<String, Object> answer = new LinkedHashMap<>();
+		answer.put("cluster", this.cluster.snapshot());
+		answer.put("events", this.cluster.recentEvents().last(DASHBOARD_EVENTS));
+		answer.put("artifacts", DeployDirectory.jars(this.properties.getDeploy().getDirectory(), DASHBOARD_ARTIFACTS));
+		boolean history = request.argument() != null && request.argument().path("history").asBoolean(false);
+		if (history && this.cluster.history() != null) {
+			answer.put("history", this.cluster.history().series());
+		}
+		return answer;
 	}
 
 	/**

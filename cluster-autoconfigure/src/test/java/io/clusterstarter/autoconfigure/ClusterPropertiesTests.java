@@ -66,6 +66,17 @@ class ClusterPropertiesTests {
 	}
 
 	@Test
+	void historyOutsideItsBoundsIsReported() {
+		this.properties.getStats().setHistory(Duration.ofSeconds(30));
+		assertThat(analyze().getDescription())
+			.isEqualTo("Invalid value 'PT30S' for property 'cluster.stats.history': it must be between 1m and 24h, or 0.");
+		this.properties.getStats().setHistory(Duration.ofDays(2));
+		assertThat(analyze().getAction()).startsWith("Set 'cluster.stats.history' to a duration such as 1h");
+		this.properties.getStats().setHistory(Duration.ZERO);
+		this.properties.validate();
+	}
+
+	@Test
 	void scrapeTimeoutNotShorterThanRequestTimeoutIsReported() {
 		this.properties.getMetrics().setScrapeTimeout(Duration.ofSeconds(5));
 		assertThat(analyze().getDescription()).isEqualTo("Invalid value 'PT5S' for property "

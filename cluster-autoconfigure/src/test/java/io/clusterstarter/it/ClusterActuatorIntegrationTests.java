@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 import io.clusterstarter.it.ClusterProcess.Response;
 import io.clusterstarter.it.ClusterProcess.Server;
@@ -28,8 +29,8 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * Actuator on a real cluster of two Tomcat workers: the cluster endpoint with live figures,
- * the merged Prometheus scrape, info, and health through its transitions. The tests run in order
- * on the same cluster.
+ * the merged Prometheus scrape, info, health through its transitions, and the dashboard in a
+ * real browser. The tests run in order on the same cluster.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -50,7 +51,7 @@ class ClusterActuatorIntegrationTests {
 		this.cluster = ClusterProcess.start("actuator", Server.TOMCAT, ServletTestApplication.class, List.of(),
 				List.of("--cluster.workers=2", "--cluster.env[CLUSTER_TEST_SECRET]=s3cret",
 						"--cluster.stats.interval=500ms", "--cluster.metrics.scrape-timeout=1s",
-						"--management.endpoints.web.exposure.include=health,info,cluster,prometheus",
+						"--management.endpoints.web.exposure.include=health,info,cluster,clusterdashboard,prometheus",
 						"--management.endpoint.health.show-details=always"),
 				ClusterProcess.freePort());
 		this.initial = this.cluster.awaitListening(2, Duration.ofSeconds(120));
@@ -246,6 +247,59 @@ class ClusterActuatorIntegrationTests {
 				"{\"action\":\"rolling-restart\"}");
 		assertThat(response.status()).isIn(404, 405);
 		assertThat(this.cluster.log()).doesNotContain("Rolling restart");
+	}
+
+	@Test
+	@Order(9)
+	void dashboardShowsEveryWorkerLiveAndNoActionWhereWritesAreOff() throws Exception {
+		String rows = "Array.from(document.querySelectorAll('#workers tbody tr[data-worker-id]'))";
+		String listening = rows + ".filter((row) => row.cells[3].textContent.includes('listening'))"
+				+ ".map((row) => Number(row.dataset.workerId)).sort((a, b) => a - b)";
+		try (HeadlessChromium browser = HeadlessChromium.start()) {
+			browser.open("http://127.0.0.1:" + this.cluster.port() + "/actuator/clusterdashboard");
+			Map<Integer, Long> before = this.cluster.listeningWorkers();
+			browser.waitUntil("a listening row per worker", listening + ".join() === "
+					+ HeadlessChromium.quote(before.keySet().stream().sorted().map(String::valueOf)
+						.collect(Collectors.joining(","))),
+					Duration.ofSeconds(60));
+			assertThat(browser.evaluate("document.querySelector('#primary').textContent").asString())
+				.contains("Balancing", "Worker image", "Memory (RSS)");
+			// Without write access, nothing on the page can act
+			assertThat(browser.evaluate("document.getElementById('actions').hidden").asBoolean()).isTrue();
+			assertThat(browser.evaluate("Array.from(document.querySelectorAll('.action-column')).every((c) => c.hidden)")
+				.asBoolean()).isTrue();
+			// Everything the page loaded came from the application itself
+			assertThat(browser.evaluate("performance.getEntriesByType('resource').map((e) => e.name)"))
+				.isNotEmpty()
+				.allSatisfy((url) -> assertThat(url.asString()).startsWith("http://127.0.0.1:" + this.cluster.port()));
+			browser.waitUntil("the cluster's memory over time drawn",
+					"(document.querySelector('#pss-chart path.total')?.getAttribute('d') || '').startsWith('M')",
+					Duration.ofSeconds(60));
+
+			// A killed worker's replacement appears in the same page, and the exit is called out
+			browser.evaluate("window.sameDocument = true");
+			int victim = before.keySet().stream().min(Integer::compare).orElseThrow();
+			ClusterProcess.signal("KILL", before.get(victim));
+			browser.waitUntil("the replacement's row, listening, instead of the killed worker's",
+					"(() => { const ids = " + listening + "; return ids.length === 2 && !ids.includes(" + victim
+							+ ") && ids.some((id) => id > " + victim + "); })()",
+					Duration.ofSeconds(120));
+			assertThat(browser.evaluate("window.sameDocument === true").asBoolean()).as("updated without a reload")
+				.isTrue();
+			browser.waitUntil("the exit among the notices",
+					"Array.from(document.querySelectorAll('#notices li.alert')).some((li) => li.textContent.includes("
+							+ HeadlessChromium.quote("worker " + victim + " exited with code 137 (SIGKILL)") + "))",
+					Duration.ofSeconds(10));
+			assertThat(browser.evaluate("document.getElementById('events').textContent").asString())
+				.contains("worker " + victim + " exited with code 137 (SIGKILL)");
+
+			// At a phone's width: no sideways scrolling, each worker a card
+			browser.viewport(390, 844, true);
+			assertThat(browser.evaluate("document.documentElement.scrollWidth <= window.innerWidth").asBoolean())
+				.as("the page fits 390 px").isTrue();
+			assertThat(browser.evaluate("getComputedStyle(document.querySelector('#workers tbody tr')).display")
+				.asString()).isEqualTo("block");
+		}
 	}
 
 	/**

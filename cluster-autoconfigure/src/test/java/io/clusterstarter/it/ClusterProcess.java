@@ -68,7 +68,10 @@ public final class ClusterProcess implements AutoCloseable {
 		TOMCAT_WITH_DATABASE(TOMCAT.excluded, Extras.DATABASE),
 
 		/** Tomcat with Spring Security. */
-		TOMCAT_SECURED(TOMCAT.excluded, Extras.SECURITY);
+		TOMCAT_SECURED(TOMCAT.excluded, Extras.SECURITY),
+
+		/** Reactor Netty (WebFlux) with Spring Security. */
+		NETTY_SECURED(NETTY.excluded, Extras.SECURITY);
 
 		private final List<String> excluded;
 
