@@ -72,6 +72,13 @@ class SampleApplicationJarIT {
 			// The packaged sample carries the Prometheus registry: one scrape covers both workers
 			assertThat(SampleHttp.get(port, "/actuator/prometheus")).contains("jvm_threads_live_threads{worker_id=\"1\"",
 					"jvm_threads_live_threads{worker_id=\"2\"", "cluster_workers{state=\"listening\"} 2.0");
+			// The dashboard the sample exposes, read-only: its page, and its data with both workers
+			assertThat(SampleHttp.get(port, "/actuator/clusterdashboard"))
+				.contains("<body data-dashboard=\"clusterdashboard\">");
+			JsonNode dashboard = json.readTree(SampleHttp.get(port, "/actuator/clusterdashboard/data"));
+			assertThat(dashboard.get("cluster").get("workers").size()).isEqualTo(2);
+			assertThat(dashboard.get("events").size()).isGreaterThanOrEqualTo(6);
+			assertThat(dashboard.get("actions").isNull()).as("no action without write access").isTrue();
 			String expectedBoot = System.getProperty("expected.spring-boot.version", "");
 			if (!expectedBoot.isEmpty()) {
 				assertThat(cluster.log()).contains(":: Spring Boot ::").contains("(v" + expectedBoot + ")");
