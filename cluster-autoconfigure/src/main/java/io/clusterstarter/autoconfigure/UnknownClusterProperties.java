@@ -115,7 +115,7 @@ public final class UnknownClusterProperties {
 		String origin = (property != null && property.getOrigin() != null) ? " (set in " + property.getOrigin() + ")"
 				: "";
 		String suggestion = (distance <= Math.max(3, name.toString().length() / 4)) ? "; did you mean '" + closest + "'?"
-				: "; see the starter's README for the cluster.* properties";
+				: "; see the starter's docs/configuration-properties.md for the cluster.* properties";
 		return "Unknown property '" + name + "'" + origin + " is ignored" + suggestion;
 	}
 

@@ -17,6 +17,7 @@ import io.clusterstarter.worker.WorkerRuntime;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.JsonNodeFactory;
 
+import org.springframework.boot.actuate.endpoint.Access;
 import org.springframework.boot.actuate.endpoint.EndpointId;
 import org.springframework.boot.actuate.endpoint.OperationType;
 import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
@@ -38,7 +39,7 @@ import org.springframework.util.MimeType;
  *
  * @author cluster-spring-boot-starter
  */
-@WebEndpoint(id = ClusterDashboardEndpoint.ID)
+@WebEndpoint(id = ClusterDashboardEndpoint.ID, defaultAccess = Access.READ_ONLY)
 public class ClusterDashboardEndpoint {
 
 	/** The endpoint's id. */

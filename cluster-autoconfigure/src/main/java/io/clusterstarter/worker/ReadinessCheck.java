@@ -1,7 +1,9 @@
 package io.clusterstarter.worker;
 
 import java.time.Duration;
+import java.util.Set;
 import java.util.function.Supplier;
+import java.util.stream.Collectors;
 
 import io.clusterstarter.autoconfigure.ClusterProperties;
 import org.apache.commons.logging.Log;
@@ -10,15 +12,19 @@ import org.apache.commons.logging.LogFactory;
 import org.springframework.boot.availability.ApplicationAvailability;
 import org.springframework.boot.availability.ReadinessState;
 import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.health.actuate.endpoint.CompositeHealthDescriptor;
 import org.springframework.boot.health.actuate.endpoint.HealthDescriptor;
 import org.springframework.boot.health.actuate.endpoint.HealthEndpoint;
+import org.springframework.boot.health.actuate.endpoint.StatusAggregator;
+import org.springframework.boot.health.contributor.Status;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.util.ClassUtils;
 
 /**
  * Decides when a worker tells the primary it is ready: once its application is ready and its
  * readiness health group ({@code cluster.readiness.health-group}, as
- * {@code /actuator/health/readiness} shows it) is UP, or, without Actuator's health, once its
+ * {@code /actuator/health/readiness} shows it, but for the cluster's own contributor, which
+ * depends on the workers being ready) is UP, or, without Actuator's health, once its
  * readiness state accepts traffic. Until then its listeners stay out of the port's group (see
  * {@link io.clusterstarter.port.ListenGate}) and it does not count as serving, so a
  * rolling restart or a deploy does not retire the worker it replaces; one that never gets ready
@@ -114,6 +120,9 @@ final class ReadinessCheck {
 	 */
 	private static final class HealthGroup {
 
+		/** The name of {@code ClusterHealthIndicator} among the health contributors. */
+		private static final String CLUSTER_CONTRIBUTOR = "cluster";
+
 		static Supplier<String> status(ConfigurableApplicationContext context, String group) {
 			HealthEndpoint endpoint = context.getBeanProvider(HealthEndpoint.class).getIfAvailable();
 			if (endpoint == null || endpoint.healthForPath(group) == null) {
@@ -121,9 +130,28 @@ final class ReadinessCheck {
 			}
 			return () -> {
 				HealthDescriptor health = endpoint.healthForPath(group);
-				String code = (health != null) ? health.getStatus().getCode() : "UNKNOWN";
+				String code = (health != null) ? ownStatus(health).getCode() : "UNKNOWN";
 				return "UP".equals(code) ? null : code;
 			};
+		}
+
+		/**
+		 * The group's status without the cluster's own contributor, when the group holds it (as
+		 * the Kubernetes readiness group should): the cluster is UP only once the workers serve,
+		 * so a worker that waited for it would never serve, at start or after a crash.
+		 */
+		private static Status ownStatus(HealthDescriptor health) {
+			if (health instanceof CompositeHealthDescriptor composite && composite.getComponents() != null
+					&& composite.getComponents().containsKey(CLUSTER_CONTRIBUTOR)) {
+				Set<Status> others = composite.getComponents()
+					.entrySet()
+					.stream()
+					.filter((component) -> !CLUSTER_CONTRIBUTOR.equals(component.getKey()))
+					.map((component) -> component.getValue().getStatus())
+					.collect(Collectors.toSet());
+				return others.isEmpty() ? Status.UP : StatusAggregator.getDefault().getAggregateStatus(others);
+			}
+			return health.getStatus();
 		}
 
 	}

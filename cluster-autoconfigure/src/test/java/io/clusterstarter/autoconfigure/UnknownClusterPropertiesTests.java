@@ -58,7 +58,7 @@ class UnknownClusterPropertiesTests {
 		assertThat(find(Map.of("cluster.zookeeper.connect-string", "zk:2181"))).singleElement()
 			.asString()
 			.contains("Unknown property 'cluster.zookeeper.connect-string'")
-			.endsWith("see the starter's README for the cluster.* properties");
+			.endsWith("see the starter's docs/configuration-properties.md for the cluster.* properties");
 	}
 
 	@Test

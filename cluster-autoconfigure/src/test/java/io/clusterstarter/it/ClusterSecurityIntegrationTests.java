@@ -17,7 +17,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * A cluster of an application with Spring Security, secured as the README shows: every answer
+ * A cluster of an application with Spring Security, secured as docs/actuator.md shows: every answer
  * that asks the primary (health, the cluster endpoint, its actions, the merged scrape) goes
  * through the application's own rules, never around them.
  */
@@ -76,14 +76,14 @@ class ClusterSecurityIntegrationTests {
 	}
 
 	@Test
-	void readmeShowsThisVeryChain() throws IOException {
+	void guideShowsThisVeryChain() throws IOException {
 		String source = Files.readString(Path.of("src/test/java/io/clusterstarter/it/apps/secured/SecuredTestApplication.java"));
 		String start = "// tag::actuator-security[]\n";
 		String chain = source.substring(source.indexOf(start) + start.length(),
 				source.indexOf("\t// end::actuator-security[]"));
 		String unindented = chain.lines().map((line) -> line.startsWith("\t") ? line.substring(1) : line)
 			.collect(Collectors.joining("\n", "", "\n"));
-		assertThat(Files.readString(Path.of("../README.md"))).contains("```java\n" + unindented + "```");
+		assertThat(Files.readString(Path.of("../docs/actuator.md"))).contains("```java\n" + unindented + "```");
 	}
 
 }

@@ -6,6 +6,7 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 
 /**
  * Plain HTTP/1.1 for the sample's integration tests: one connection per request, so that the
@@ -56,6 +57,27 @@ final class SampleHttp {
 				content = content.substring(content.indexOf("\r\n") + 2, content.lastIndexOf("\r\n0\r\n"));
 			}
 			return new Response(status, content);
+		}
+	}
+
+	/**
+	 * Send a GET on a new connection, as a probe or a client behind a Service does, and return
+	 * its status.
+	 * @param port the port
+	 * @param path the path
+	 * @param timeout how long to wait for the connection, and then for the answer
+	 * @return the status
+	 * @throws IOException if there is no answer in time
+	 */
+	static int status(int port, String path, Duration timeout) throws IOException {
+		try (Socket socket = new Socket()) {
+			socket.connect(new InetSocketAddress("127.0.0.1", port), (int) timeout.toMillis());
+			socket.setSoTimeout((int) timeout.toMillis());
+			socket.getOutputStream()
+				.write(("GET " + path + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
+					.getBytes(StandardCharsets.US_ASCII));
+			String response = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+			return Integer.parseInt(response.substring(9, 12));
 		}
 	}
 

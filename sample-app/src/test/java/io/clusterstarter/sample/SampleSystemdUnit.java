@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The systemd unit the README documents ({@code docs/systemd/app.service}), read as systemd reads
+ * The systemd unit the guide documents ({@code docs/systemd/app.service}, in docs/deploying.md), read as systemd reads
  * its directives, so that the tests run its very commands.
  */
 final class SampleSystemdUnit {

@@ -11,19 +11,27 @@ import java.util.UUID;
 import static org.awaitility.Awaitility.await;
 
 /**
- * What a container runtime does to a JVM, on this machine: a cgroup v1 memory limit that the
- * primary and everything it starts run under (the JVM reads it as a container's), and, when
- * asked, a PID namespace of their own in which the primary is PID 1. Needs root, cgroup v1's
+ * What a container runtime does to a JVM, on this machine: a cgroup v1 memory limit (and, when
+ * asked, a processor limit) that the primary and everything it starts run under (the JVM reads
+ * them as a container's), and, when asked, a PID namespace of their own in which the primary is
+ * PID 1. Needs root, cgroup v1's
  * memory controller and {@code unshare}; {@code .ci/run} checks all three.
  */
 final class TestContainer implements AutoCloseable {
 
 	private static final Path MEMORY_CONTROLLER = Path.of("/sys/fs/cgroup/memory");
 
+	private static final Path CPU_CONTROLLER = Path.of("/sys/fs/cgroup/cpu");
+
+	/** The memory cgroup, the one that tells whether anything is left. */
 	private final Path cgroup;
 
-	private TestContainer(Path cgroup) {
+	/** The CPU cgroup, or {@code null} without a processor limit. */
+	private final Path cpuCgroup;
+
+	private TestContainer(Path cgroup, Path cpuCgroup) {
 		this.cgroup = cgroup;
+		this.cpuCgroup = cpuCgroup;
 	}
 
 	/**
@@ -39,7 +47,22 @@ final class TestContainer implements AutoCloseable {
 		if (Files.exists(memsw)) {
 			Files.writeString(memsw, String.valueOf(memoryLimit));
 		}
-		return new TestContainer(cgroup);
+		return new TestContainer(cgroup, null);
+	}
+
+	/**
+	 * Create cgroups with a memory limit and a processor limit (a CFS quota, as a container
+	 * runtime sets for {@code limits.cpu}), which the JVM reads as a container's.
+	 * @param memoryLimit the limit in bytes
+	 * @param processors the processors, such as 2 or 0.5
+	 * @return the container, to be closed once its processes are gone
+	 */
+	static TestContainer withLimits(long memoryLimit, double processors) throws IOException {
+		TestContainer memory = withMemoryLimit(memoryLimit);
+		Path cpu = Files.createDirectory(CPU_CONTROLLER.resolve(memory.cgroup.getFileName()));
+		long period = Long.parseLong(Files.readString(cpu.resolve("cpu.cfs_period_us")).strip());
+		Files.writeString(cpu.resolve("cpu.cfs_quota_us"), String.valueOf(Math.round(processors * period)));
+		return new TestContainer(memory.cgroup, cpu);
 	}
 
 	/**
@@ -51,8 +74,9 @@ final class TestContainer implements AutoCloseable {
 	 * @return the command's prefix
 	 */
 	List<String> prefix(boolean pidNamespace) {
-		List<String> prefix = new ArrayList<>(List.of("sh", "-c",
-				"echo $$ > " + this.cgroup.resolve("cgroup.procs") + " && exec \"$@\"", "sh"));
+		String join = "echo $$ > " + this.cgroup.resolve("cgroup.procs")
+				+ ((this.cpuCgroup != null) ? " && echo $$ > " + this.cpuCgroup.resolve("cgroup.procs") : "");
+		List<String> prefix = new ArrayList<>(List.of("sh", "-c", join + " && exec \"$@\"", "sh"));
 		if (pidNamespace) {
 			prefix.addAll(List.of("unshare", "--pid", "--fork", "--kill-child", "--mount-proc"));
 		}
@@ -101,6 +125,9 @@ final class TestContainer implements AutoCloseable {
 		}
 		await().atMost(Duration.ofSeconds(30)).until(() -> !isOccupied());
 		Files.delete(this.cgroup);
+		if (this.cpuCgroup != null) {
+			Files.delete(this.cpuCgroup);
+		}
 	}
 
 }

@@ -14,7 +14,7 @@ import org.springframework.security.provisioning.InMemoryUserDetailsManager;
 import org.springframework.security.web.SecurityFilterChain;
 
 /**
- * A servlet application secured as the README shows: probes may read health, operators (role
+ * A servlet application secured as docs/actuator.md shows: probes may read health, operators (role
  * {@code OPS}) may read and act on every other endpoint, the cluster's included, and the
  * application's own pages need a login.
  */
