@@ -1,6 +1,7 @@
 package io.clusterstarter;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -10,13 +11,25 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
+import io.clusterstarter.autoconfigure.ClusterProperties;
 import org.junit.jupiter.api.Test;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.source.ConfigurationPropertySources;
+import org.springframework.boot.env.PropertiesPropertySourceLoader;
+import org.springframework.boot.env.PropertySourceLoader;
+import org.springframework.boot.env.YamlPropertySourceLoader;
+import org.springframework.core.env.EnumerablePropertySource;
+import org.springframework.core.env.PropertySource;
+import org.springframework.core.io.ByteArrayResource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The README stays a five-minute read that leads to every page of the guide ({@code docs/}), and
- * no link of the README or the guide points at a page or a heading that is not there.
+ * The README stays a five-minute read that leads to every page of the guide ({@code docs/}), no
+ * link of the README or the guide points at a page or a heading that is not there, and every
+ * configuration snippet names only the starter's properties, with values its start-up accepts.
  */
 class GuideTests {
 
@@ -58,6 +71,45 @@ class GuideTests {
 			}
 		}
 		assertThat(broken).isEmpty();
+	}
+
+	@Test
+	void everyConfigurationSnippetNamesKnownPropertiesWithValidValues() throws IOException {
+		List<String> known = new ArrayList<>();
+		JsonMapper.builder().build()
+			.readTree(Path.of("target/classes/META-INF/spring-configuration-metadata.json").toFile())
+			.get("properties")
+			.forEach((property) -> known.add(property.get("name").asString()));
+		Matcher snippet = Pattern.compile("```(yaml|properties)\n(.*?)```", Pattern.DOTALL).matcher("");
+		int checked = 0;
+		for (Path page : pages()) {
+			snippet.reset(Files.readString(page));
+			while (snippet.find()) {
+				if (snippet.group(2).contains("kind: Deployment")) {
+					continue; // Not the application's configuration: KubernetesManifestTests reads it
+				}
+				PropertySourceLoader loader = snippet.group(1).equals("yaml") ? new YamlPropertySourceLoader()
+						: new PropertiesPropertySourceLoader();
+				List<PropertySource<?>> sources = loader.load(page + " snippet " + checked,
+						new ByteArrayResource(snippet.group(2).getBytes(StandardCharsets.UTF_8)));
+				for (PropertySource<?> source : sources) {
+					for (String name : ((EnumerablePropertySource<?>) source).getPropertyNames()) {
+						String key = name.replaceAll("\\[\\d+]", "");
+						if (key.startsWith("cluster.") || key.startsWith("management.endpoint.cluster")) {
+							assertThat(known).as("%s in %s", name, page)
+								.anySatisfy((property) -> assertThat(key.equals(property) || key.startsWith(property + "."))
+									.isTrue());
+						}
+					}
+				}
+				// Bound and checked as at start-up: a value the primary would refuse fails here
+				ClusterProperties properties = new Binder(ConfigurationPropertySources.from(sources))
+					.bindOrCreate("cluster", ClusterProperties.class);
+				properties.validate();
+				checked++;
+			}
+		}
+		assertThat(checked).isGreaterThanOrEqualTo(5);
 	}
 
 	private static List<Path> pages() throws IOException {
