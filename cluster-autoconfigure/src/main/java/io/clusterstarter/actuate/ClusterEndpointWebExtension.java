@@ -142,9 +142,13 @@ public class ClusterEndpointWebExtension {
 	}
 
 	/**
-	 * Every refusal says why, in one shape: {@code {"status": 409, "reason": "…"}}.
+	 * Every refusal says why, in one shape: {@code {"status": 409, "reason": "…"}}; the
+	 * dashboard's endpoint answers in it too.
+	 * @param status the HTTP status
+	 * @param reason why
+	 * @return the response
 	 */
-	private static WebEndpointResponse<Object> problem(int status, String reason) {
+	public static WebEndpointResponse<Object> problem(int status, String reason) {
 		return new WebEndpointResponse<>(Map.of("status", status, "reason", reason), status);
 	}
 

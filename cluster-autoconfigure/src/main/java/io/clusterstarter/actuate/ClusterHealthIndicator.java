@@ -27,6 +27,12 @@ public class ClusterHealthIndicator extends AbstractHealthIndicator {
 	 */
 	public static final Status DEGRADED = new Status("DEGRADED", "Fewer workers serve than configured");
 
+	/**
+	 * The indicator's name among the health contributors, as health groups name it
+	 * ({@code management.endpoint.health.group.readiness.include=readinessState,cluster}).
+	 */
+	public static final String NAME = "cluster";
+
 	private final Supplier<ClusterSnapshot> cluster;
 
 	/**

@@ -30,7 +30,7 @@ public final class ClusterHealthContributorAutoConfiguration {
 	// On the method, so that the class-level @ConditionalOnClass is checked before this
 	// annotation's condition class has to be loaded
 	@Bean
-	@ConditionalOnEnabledHealthIndicator("cluster")
+	@ConditionalOnEnabledHealthIndicator(ClusterHealthIndicator.NAME)
 	@ConditionalOnMissingBean(name = "clusterHealthIndicator")
 	ClusterHealthIndicator clusterHealthIndicator(ConfigurableEnvironment environment, ClusterProperties properties) {
 		WorkerRuntime runtime = WorkerPropertySource.runtimeOf(environment);

@@ -12,10 +12,10 @@ import java.util.function.Supplier;
 
 import io.clusterstarter.ClusterSnapshot;
 import io.clusterstarter.actuate.ClusterEndpoint;
+import io.clusterstarter.actuate.ClusterEndpointWebExtension;
 import io.clusterstarter.worker.PrimaryUnavailableException;
 import io.clusterstarter.worker.WorkerRuntime;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.node.JsonNodeFactory;
 
 import org.springframework.boot.actuate.endpoint.Access;
 import org.springframework.boot.actuate.endpoint.EndpointId;
@@ -105,21 +105,20 @@ public class ClusterDashboardEndpoint {
 			return new WebEndpointResponse<>(resource(part), asset);
 		}
 		if (!DATA.equals(part) && !HISTORY.equals(part)) {
-			return new WebEndpointResponse<>(problem(404, "No part '" + part + "' of the dashboard"),
-					WebEndpointResponse.STATUS_NOT_FOUND, JSON);
+			return ClusterEndpointWebExtension.problem(WebEndpointResponse.STATUS_NOT_FOUND,
+					"No part '" + part + "' of the dashboard");
 		}
 		try {
 			return new WebEndpointResponse<>(DATA.equals(part) ? data() : history(), JSON);
 		}
 		catch (PrimaryUnavailableException ex) {
-			return new WebEndpointResponse<>(problem(503, ex.getMessage()),
-					WebEndpointResponse.STATUS_SERVICE_UNAVAILABLE, JSON);
+			return ClusterEndpointWebExtension.problem(WebEndpointResponse.STATUS_SERVICE_UNAVAILABLE, ex.getMessage());
 		}
 		catch (IllegalStateException ex) {
 			// An older primary that does not know the dashboard's request
-			return new WebEndpointResponse<>(problem(503, "The primary cannot show the dashboard: " + ex.getMessage()
-					+ " (upgrade the primary: 'upgrade' on the command line)"),
-					WebEndpointResponse.STATUS_SERVICE_UNAVAILABLE, JSON);
+			return ClusterEndpointWebExtension.problem(WebEndpointResponse.STATUS_SERVICE_UNAVAILABLE,
+					"The primary cannot show the dashboard: " + ex.getMessage()
+							+ " (upgrade the primary: 'upgrade' on the command line)");
 		}
 	}
 
@@ -147,9 +146,7 @@ public class ClusterDashboardEndpoint {
 		if (this.runtime == null) {
 			return Map.of();
 		}
-		JsonNode answer = this.runtime.request("dashboard", JsonNodeFactory.instance.objectNode().put("history", true),
-				this.timeout);
-		return answer.has("history") ? answer.path("history") : Map.of();
+		return this.runtime.request(HISTORY, null, this.timeout);
 	}
 
 	/**
@@ -169,13 +166,6 @@ public class ClusterDashboardEndpoint {
 	private String path(String id) {
 		PathMappedEndpoints mapped = this.endpoints.get();
 		return (mapped != null) ? mapped.getPath(EndpointId.of(id)) : null;
-	}
-
-	private static Map<String, Object> problem(int status, String reason) {
-		Map<String, Object> problem = new LinkedHashMap<>();
-		problem.put("status", status);
-		problem.put("reason", reason);
-		return problem;
 	}
 
 	private static String resource(String name) {

@@ -103,10 +103,9 @@ public final class ClusterHistory {
 			times.add(point.time);
 			primary.add((point.primaryRss >= 0) ? point.primaryRss : null);
 			for (int i = 0; i < point.ids.length; i++) {
-				int index = t;
-				WorkerSeries series = workers.computeIfAbsent(point.ids[i],
-						(id) -> new WorkerSeries(id, ordered[index].slots[ordered[index].indexOf(id)],
-								Arrays.asList(new Long[length]), Arrays.asList(new Double[length])));
+				int slot = point.slots[i];
+				WorkerSeries series = workers.computeIfAbsent(point.ids[i], (id) -> new WorkerSeries(id, slot,
+						Arrays.asList(new Long[length]), Arrays.asList(new Double[length])));
 				series.pss().set(t, (point.pss[i] >= 0) ? point.pss[i] : null);
 				series.perSecond().set(t, Float.isNaN(point.perSecond[i]) ? null : (double) point.perSecond[i]);
 			}
@@ -118,16 +117,6 @@ public final class ClusterHistory {
 	 * One sample of the cluster; arrays rather than objects per worker, to keep it small.
 	 */
 	private record Point(long time, int[] ids, int[] slots, long[] pss, float[] perSecond, long primaryRss) {
-
-		int indexOf(int id) {
-			for (int i = 0; i < this.ids.length; i++) {
-				if (this.ids[i] == id) {
-					return i;
-				}
-			}
-			return -1;
-		}
-
 	}
 
 	/**

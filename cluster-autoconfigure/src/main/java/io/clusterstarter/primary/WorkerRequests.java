@@ -1,5 +1,6 @@
 package io.clusterstarter.primary;
 
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -14,6 +15,7 @@ import io.clusterstarter.ipc.IpcConnection;
 import io.clusterstarter.ipc.IpcMessage;
 import io.clusterstarter.ipc.MessageCodec;
 import io.clusterstarter.observe.ClusterCounters;
+import io.clusterstarter.observe.ClusterHistory;
 import io.clusterstarter.observe.PrimaryMeters;
 import io.clusterstarter.observe.PrometheusTextMerger;
 import org.apache.commons.logging.Log;
@@ -22,7 +24,7 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * Answers what workers ask of the primary on behalf of the cluster endpoint, health, info and
- * the cluster-wide scrape: the cluster's status, what the dashboard shows, the actions (rolling restart, scale, deploy, and restart,
+ * the cluster-wide scrape: the cluster's status, what the dashboard shows and its history, the actions (rolling restart, scale, deploy, and restart,
  * disconnect or kill of one worker), and the merged Prometheus scrape; and takes their notices. Every refusal goes back as
  * an error answer with its reason, never as a dropped request. Used on the cluster's event loop.
  *
@@ -88,7 +90,12 @@ final class WorkerRequests {
 			deploy(connection, request);
 		}
 		else if ("dashboard".equals(request.operation())) {
-			connection.send(new IpcMessage.Response(request.seq(), this.codec.toTree(dashboard(request)), null));
+			dashboard(connection, request);
+		}
+		else if ("history".equals(request.operation())) {
+			ClusterHistory history = this.cluster.history();
+			connection.send(new IpcMessage.Response(request.seq(),
+					this.codec.toTree((history != null) ? history.series() : Map.of()), null));
 		}
 		else if ("worker".equals(request.operation())) {
 			connection.send(actOnWorker(request));
@@ -118,19 +125,25 @@ final class WorkerRequests {
 	}
 
 	/**
-	 * What the dashboard shows: the cluster, its last events, the jars it may deploy and, when
-	 * asked for ({@code {"history": true}}), the workers' figures over time.
+	 * What the dashboard shows: the cluster and its last events, taken on the loop, and the jars
+	 * it may deploy, listed off it (a directory read must not hold the loop).
 	 */
-	private Map<String, Object> dashboard(IpcMessage.Request request) {
+	private void dashboard(IpcConnection connection, IpcMessage.Request request) {
 		Map<String, Object> answer = new LinkedHashMap<>();
 		answer.put("cluster", this.cluster.snapshot());
 		answer.put("events", this.cluster.recentEvents().last(DASHBOARD_EVENTS));
-		answer.put("artifacts", DeployDirectory.jars(this.properties.getDeploy().getDirectory(), DASHBOARD_ARTIFACTS));
-		boolean history = request.argument() != null && request.argument().path("history").asBoolean(false);
-		if (history && this.cluster.history() != null) {
-			answer.put("history", this.cluster.history().series());
-		}
-		return answer;
+		Path directory = this.properties.getDeploy().getDirectory();
+		CompletableFuture.runAsync(() -> {
+			IpcMessage.Response response;
+			try {
+				answer.put("artifacts", DeployDirectory.jars(directory, DASHBOARD_ARTIFACTS));
+				response = new IpcMessage.Response(request.seq(), this.codec.toTree(answer), null);
+			}
+			catch (RuntimeException ex) {
+				response = new IpcMessage.Response(request.seq(), null, "Could not describe the cluster: " + ex);
+			}
+			connection.send(response);
+		});
 	}
 
 	/**

@@ -5,6 +5,7 @@ import java.util.Set;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
+import io.clusterstarter.actuate.ClusterHealthIndicator;
 import io.clusterstarter.autoconfigure.ClusterProperties;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -120,9 +121,6 @@ final class ReadinessCheck {
 	 */
 	private static final class HealthGroup {
 
-		/** The name of {@code ClusterHealthIndicator} among the health contributors. */
-		private static final String CLUSTER_CONTRIBUTOR = "cluster";
-
 		static Supplier<String> status(ConfigurableApplicationContext context, String group) {
 			HealthEndpoint endpoint = context.getBeanProvider(HealthEndpoint.class).getIfAvailable();
 			if (endpoint == null || endpoint.healthForPath(group) == null) {
@@ -142,11 +140,11 @@ final class ReadinessCheck {
 		 */
 		private static Status ownStatus(HealthDescriptor health) {
 			if (health instanceof CompositeHealthDescriptor composite && composite.getComponents() != null
-					&& composite.getComponents().containsKey(CLUSTER_CONTRIBUTOR)) {
+					&& composite.getComponents().containsKey(ClusterHealthIndicator.NAME)) {
 				Set<Status> others = composite.getComponents()
 					.entrySet()
 					.stream()
-					.filter((component) -> !CLUSTER_CONTRIBUTOR.equals(component.getKey()))
+					.filter((component) -> !ClusterHealthIndicator.NAME.equals(component.getKey()))
 					.map((component) -> component.getValue().getStatus())
 					.collect(Collectors.toSet());
 				return others.isEmpty() ? Status.UP : StatusAggregator.getDefault().getAggregateStatus(others);

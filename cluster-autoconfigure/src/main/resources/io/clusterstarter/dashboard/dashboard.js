@@ -607,9 +607,10 @@
 	Dashboard.prototype.renderChart = function (name, history, key, format) {
 		var svg = byId(name + '-chart');
 		var lines = chartLines(history, key);
-		var max = niceMax(Math.max.apply(null, [0].concat(lines[0].values.filter(function (value) {
+		var peak = Math.max.apply(null, [0].concat(lines[0].values.filter(function (value) {
 			return value !== null;
-		}))));
+		})));
+		var max = niceMax(peak);
 		var times = history.times;
 		var box = { start: times[0], end: Math.max(times[times.length - 1], times[0] + history.interval), width: 600,
 			height: 200, max: max };
@@ -643,9 +644,6 @@
 		var list = byId(name + '-legend');
 		list.replaceChildren.apply(list, legend);
 		var caption = byId(name + '-caption');
-		var peak = Math.max.apply(null, [0].concat(lines[0].values.filter(function (value) {
-			return value !== null;
-		})));
 		caption.textContent = (name === 'pss' ? 'Memory (PSS)' : 'Requests per second') + ' of the workers, since '
 			+ formatTime(toDate(times[0])) + ': cluster now ' + (lastValue(lines[0].values) === null ? '–'
 			: format(lastValue(lines[0].values))) + ', peak ' + format(peak) + '; scale 0 to ' + format(max);
