@@ -13,9 +13,9 @@ import io.clusterstarter.ClusterSnapshot;
 /**
  * The cluster's recent past for the dashboard's charts: each worker's proportional memory (PSS)
  * and requests per second, and the primary's resident memory, sampled {@value #POINTS} times
- * over {@code cluster.stats.history}. Bounded: a point is a few arrays of numbers, and the oldest
- * goes when a new one comes; a full history of 4 workers takes about 30 KB of heap, of 16 workers
- * 85 KB (measured after a collection, 50 histories of 360 points each, compressed pointers).
+ * over {@code cluster.stats.history}. Bounded: a point is a few arrays of numbers, about 60 bytes
+ * plus 24 per worker, and the oldest goes when a new one comes; a full history of 4 workers takes
+ * 60 to 70 KB of heap, of 16 workers 155 KB ({@code benchmarks/history-memory.sh}).
  * Thread-safe.
  *
  * @author cluster-spring-boot-starter
