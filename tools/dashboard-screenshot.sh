@@ -25,7 +25,7 @@ until [[ $(curl -s "$url/actuator/cluster" | grep -o '"listening"' | wc -l) -ge 
 sleep 3
 
 profile=$BENCH_TMP/chromium
-chromium --headless --no-sandbox --disable-gpu --disable-quic --no-first-run --disable-background-networking \
+TMPDIR=$BENCH_TMP chromium --headless --no-sandbox --disable-gpu --disable-quic --no-first-run --disable-background-networking \
 	--disable-component-update --disable-sync "--user-data-dir=$profile" --hide-scrollbars --window-size=1280,1450 \
 	--virtual-time-budget=8000 --screenshot=docs/dashboard.png "$url/actuator/clusterdashboard" 2>/dev/null
 stop_server

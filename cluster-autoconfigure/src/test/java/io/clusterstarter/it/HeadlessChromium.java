@@ -69,13 +69,15 @@ public final class HeadlessChromium implements AutoCloseable {
 		Path profile = Files.createTempDirectory("chromium-profile");
 		// The flags of a browser that must not reach out: no background networking, no updates,
 		// no sync; --no-sandbox because tests run as root
-		Process process = new ProcessBuilder(CHROMIUM.toString(), "--headless", "--no-sandbox", "--disable-gpu",
+		ProcessBuilder builder = new ProcessBuilder(CHROMIUM.toString(), "--headless", "--no-sandbox", "--disable-gpu",
 				"--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update",
 				"--disable-sync", "--disable-extensions", "--remote-debugging-port=0", "--user-data-dir=" + profile,
 				"--window-size=1280,1000", "about:blank")
 			.redirectErrorStream(true)
-			.redirectOutput(profile.resolve("chromium.log").toFile())
-			.start();
+			.redirectOutput(profile.resolve("chromium.log").toFile());
+		// Its singleton socket directory goes where everything else of it goes, and is deleted with it
+		builder.environment().put("TMPDIR", profile.toString());
+		Process process = builder.start();
 		try {
 			Path portFile = profile.resolve("DevToolsActivePort");
 			await().atMost(TIMEOUT).pollInterval(Duration.ofMillis(100)).until(() -> {
