@@ -19,6 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.jar.JarFile;
 import java.util.stream.Collectors;
@@ -106,6 +107,9 @@ public final class ClusterProcess implements AutoCloseable {
 
 	}
 
+	/** The log of every primary started in this JVM, in order, for {@link ClusterLogsOnFailure}. */
+	private static final List<Path> logsStarted = new CopyOnWriteArrayList<>();
+
 	private final Process process;
 
 	private final Path log;
@@ -178,6 +182,7 @@ public final class ClusterProcess implements AutoCloseable {
 			.redirectOutput(log.toFile())
 			.redirectInput(ProcessBuilder.Redirect.PIPE);
 		builder.environment().putAll(env);
+		logsStarted.add(log);
 		return new ClusterProcess(builder.start(), log, port, temp);
 	}
 
@@ -259,6 +264,14 @@ public final class ClusterProcess implements AutoCloseable {
 
 	public int port() {
 		return this.port;
+	}
+
+	/**
+	 * The log of every primary started in this JVM so far, in order.
+	 * @return the logs' paths
+	 */
+	static List<Path> logsStarted() {
+		return List.copyOf(logsStarted);
 	}
 
 	public String log() {
