@@ -1038,7 +1038,8 @@ public class ClusterProperties {
 		 * its status, passing signals on to it, so that a service manager that watches the old
 		 * primary's pid (systemd's main process, a container's PID 1 or its init) keeps the
 		 * service up; or 'auto': wait when this process is PID 1, a child of PID 1, or started
-		 * by systemd (INVOCATION_ID is set), else exit.
+		 * by systemd (INVOCATION_ID is set), else exit. Only the first primary waits: one
+		 * retired by a later upgrade while it waits exits, and the first waits for the newest.
 		 */
 		private OldPrimary oldPrimary = OldPrimary.AUTO;
 

@@ -30,6 +30,7 @@ import io.clusterstarter.resources.OomKills;
 import io.clusterstarter.resources.WorkerShares;
 import io.clusterstarter.upgrade.PrimaryUpgrade;
 import io.clusterstarter.upgrade.RetiredPrimary;
+import io.clusterstarter.upgrade.ServiceKeeper;
 import io.clusterstarter.upgrade.Successor;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -136,16 +137,26 @@ public final class PrimaryRunner {
 			status = runCluster(launch, options, successor);
 		}
 		// After the ports are closed: the new primary takes the port's lock from here
-		return awaitSuccessor(status);
+		return awaitSuccessor(status, (successor != null) ? successor.predecessorPid() : null);
 	}
 
 	/**
 	 * An old primary that an upgrade retired exits, or stays until the new primary exits, as
-	 * {@code cluster.upgrade.old-primary} says.
+	 * {@code cluster.upgrade.old-primary} says; one that a waiting primary follows hands the
+	 * cluster on to it and exits ({@link ServiceKeeper}).
 	 */
-	private int awaitSuccessor(int status) {
+	private int awaitSuccessor(int status, Long predecessor) {
 		Process next = this.successor;
 		if (next == null) {
+			ServiceKeeper.exiting(System.getenv(), status);
+			return status;
+		}
+		ProcessHandle keeper = ServiceKeeper.following(System.getenv(), predecessor).orElse(null);
+		if (keeper != null) {
+			// One waiting primary is enough: the first, which the service manager watches
+			ServiceKeeper.handedOn(next.pid());
+			logger.info("Exiting: the primary that the service manager watches (pid " + keeper.pid()
+					+ ") now waits for the new primary (pid " + next.pid() + ") instead of this one");
 			return status;
 		}
 		RetiredPrimary waiting = RetiredPrimary.of(next, this.properties.getUpgrade().getOldPrimary()).orElse(null);

@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -231,6 +232,10 @@ public final class PrimaryUpgrade {
 	private void fail(Running claim, String reason, CompletableFuture<Void> done) {
 		try {
 			stop(claim.process);
+			if (claim.process != null) {
+				// A new primary that never took over leaves its exit status for no one
+				ServiceKeeper.forget(claim.process.pid());
+			}
 			logger.warn("Upgrade to " + describe(claim.release) + " failed: " + reason
 					+ "; the new primary was stopped and this primary carries on with its workers");
 			this.cluster.publish(new UpgradeEvent(this.cluster.cluster(), UpgradeEvent.Phase.FAILED, claim.release,
@@ -263,7 +268,12 @@ public final class PrimaryUpgrade {
 		environment.putAll(Successor.environment(ProcessHandle.current().pid(),
 				HandoverChannel.socket(ProcessHandle.current().pid()), this.control.name(),
 				this.cluster.port(), this.cluster.managementPort(), this.cluster.defaultArtifact()));
+		// The process a service manager watches through every upgrade: the first that waits
+		OptionalLong keeper = ServiceKeeper.forSuccessor(System.getenv(),
+				RetiredPrimary.waits(this.properties.getUpgrade().getOldPrimary()));
+		environment.put(ServiceKeeper.VARIABLE, keeper.isPresent() ? String.valueOf(keeper.getAsLong()) : "");
 		Process process = builder.start();
+		ServiceKeeper.forget(process.pid());
 		logger.info("Started the new primary (pid " + process.pid() + ") from " + artifact);
 		return process;
 	}

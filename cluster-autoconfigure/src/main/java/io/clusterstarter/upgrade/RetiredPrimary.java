@@ -3,6 +3,9 @@ package io.clusterstarter.upgrade;
 import java.io.IOException;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.OptionalLong;
+import java.util.concurrent.ExecutionException;
 
 import io.clusterstarter.autoconfigure.ClusterProperties;
 import io.clusterstarter.observe.PrimaryFootprint;
@@ -15,7 +18,8 @@ import org.apache.commons.logging.LogFactory;
  * left in its cgroup), and a container ends with its PID 1, or with the child of the init that
  * is PID 1. It waits for the new primary, its child, and exits with its status; a signal it gets
  * goes on to the new primary, so that {@code systemctl stop} or {@code docker stop} stops the
- * cluster as before.
+ * cluster as before. Later upgrades hand the cluster on without another waiting primary
+ * ({@link ServiceKeeper}): this one follows the newest.
  *
  * @author cluster-spring-boot-starter
  */
@@ -23,10 +27,18 @@ public final class RetiredPrimary {
 
 	private static final Log logger = LogFactory.getLog(RetiredPrimary.class);
 
+	/** What this primary exits with when the primary it waited for left no status (killed). */
+	static final int UNKNOWN_STATUS = 1;
+
+	/** The new primary this one started, until it hands the cluster on. */
 	private final Process successor;
+
+	/** The primary this one waits for now: the successor, or one the cluster was handed on to. */
+	private volatile ProcessHandle current;
 
 	private RetiredPrimary(Process successor) {
 		this.successor = successor;
+		this.current = successor.toHandle();
 	}
 
 	/**
@@ -36,12 +48,20 @@ public final class RetiredPrimary {
 	 * @return the retired primary that waits, or empty when it exits
 	 */
 	public static Optional<RetiredPrimary> of(Process successor, ClusterProperties.Upgrade.OldPrimary mode) {
-		boolean waits = switch (mode) {
+		return waits(mode) ? Optional.of(new RetiredPrimary(successor)) : Optional.empty();
+	}
+
+	/**
+	 * Whether a primary retired by an upgrade waits for the new one.
+	 * @param mode {@code cluster.upgrade.old-primary}
+	 * @return whether it waits
+	 */
+	static boolean waits(ClusterProperties.Upgrade.OldPrimary mode) {
+		return switch (mode) {
 			case WAIT -> true;
 			case EXIT -> false;
 			case AUTO -> isWatched(ProcessHandle.current(), System.getenv());
 		};
-		return waits ? Optional.of(new RetiredPrimary(successor)) : Optional.empty();
 	}
 
 	/**
@@ -57,34 +77,84 @@ public final class RetiredPrimary {
 	}
 
 	/**
-	 * Wait for the new primary to exit.
-	 * @return its exit status, for this process's own
+	 * Wait for the new primary to exit, and for each primary it handed the cluster on to
+	 * ({@link ServiceKeeper}).
+	 * @return the last one's exit status, for this process's own
 	 * @throws InterruptedException if interrupted
 	 */
 	public int await() throws InterruptedException {
 		logger.info("This primary stays as the process the service manager watches until the new primary (pid "
 				+ this.successor.pid() + ") exits, and passes signals on to it (cluster.upgrade.old-primary)");
 		PrimaryFootprint.trim();
-		int status = this.successor.waitFor();
-		logger.info("The new primary (pid " + this.successor.pid() + ") exited with status " + status);
-		return status;
+		while (true) {
+			long waitedFor = this.current.pid();
+			OptionalInt status = exitOf(this.current);
+			OptionalLong next = ServiceKeeper.next(waitedFor);
+			if (next.isPresent()) {
+				Optional<ProcessHandle> handedTo = ProcessHandle.of(next.getAsLong()).filter(ProcessHandle::isAlive);
+				if (handedTo.isPresent()) {
+					this.current = handedTo.get();
+					logger.info("The primary (pid " + waitedFor + ") handed the cluster on to a new primary (pid "
+							+ next.getAsLong() + "): this primary now waits for that one, and passes signals on to it");
+					continue;
+				}
+				// Handed on to a primary that has ended already: its status is the one that counts
+				waitedFor = next.getAsLong();
+				status = ServiceKeeper.status(waitedFor);
+			}
+			if (status.isEmpty()) {
+				logger.warn("The primary (pid " + waitedFor + ") ended without leaving its exit status (killed?); "
+						+ "exiting with " + UNKNOWN_STATUS);
+				return UNKNOWN_STATUS;
+			}
+			logger.info("The new primary (pid " + waitedFor + ") exited with status " + status.getAsInt());
+			return status.getAsInt();
+		}
 	}
 
 	/**
-	 * Pass a signal on to the new primary.
+	 * Wait for a primary to exit: this process's child gives its status itself; another leaves
+	 * it in a note.
+	 */
+	private OptionalInt exitOf(ProcessHandle primary) throws InterruptedException {
+		if (primary.pid() == this.successor.pid()) {
+			int status = this.successor.waitFor();
+			ServiceKeeper.status(primary.pid());
+			return OptionalInt.of(status);
+		}
+		try {
+			primary.onExit().get();
+		}
+		catch (ExecutionException ex) {
+			// Not this process's child: its exit is watched by polling, which does not fail
+		}
+		return ServiceKeeper.status(primary.pid());
+	}
+
+	/**
+	 * Return the primary this one waits for now.
+	 * @return its process
+	 */
+	ProcessHandle current() {
+		return this.current;
+	}
+
+	/**
+	 * Pass a signal on to the primary this one waits for.
 	 * @param signal the signal's name, such as {@code SIGTERM}
 	 */
 	public void forward(String signal) {
 		String name = signal.startsWith("SIG") ? signal.substring(3) : signal;
+		ProcessHandle target = this.current;
 		if (name.equals("TERM")) {
-			this.successor.destroy();
+			target.destroy();
 			return;
 		}
 		try {
-			new ProcessBuilder("kill", "-" + name, String.valueOf(this.successor.pid())).inheritIO().start().waitFor();
+			new ProcessBuilder("kill", "-" + name, String.valueOf(target.pid())).inheritIO().start().waitFor();
 		}
 		catch (IOException ex) {
-			logger.warn("Could not pass SIG" + name + " on to the new primary (pid " + this.successor.pid() + "): "
+			logger.warn("Could not pass SIG" + name + " on to the new primary (pid " + target.pid() + "): "
 					+ ex.getMessage());
 		}
 		catch (InterruptedException ex) {

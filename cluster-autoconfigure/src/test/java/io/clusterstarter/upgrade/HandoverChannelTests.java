@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.concurrent.atomic.AtomicReference;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -14,6 +15,7 @@ import static org.awaitility.Awaitility.await;
  * Tests for {@link HandoverChannel}: the two primaries' messages cross a real Unix-domain socket
  * in order, and a side that goes away is told.
  */
+@ExtendWith(OwnTemporaryDirectory.class)
 class HandoverChannelTests {
 
 	/** A pid no live process has, so that the socket's name is this test's own. */

@@ -32,8 +32,10 @@ import static org.awaitility.Awaitility.await;
  * socket, the pid file and the status follow the new primary, and the first process stays as the
  * one a service manager watches; a release whose workers fail and one whose primary fails at
  * start stopped while the running primary carries on; SIGUSR2 upgrading to where the symlink
- * points now; the documented systemd unit's {@code ExecReload} upgrading when the starter changed,
- * and its {@code ExecStop} ending the whole chain, the first process last.
+ * points now; the documented systemd unit's {@code ExecReload} upgrading when the starter changed;
+ * after each later upgrade, the retired primary exiting and the first process waiting for the
+ * newest instead; and the unit's {@code ExecStop} ending the cluster, the first process last with
+ * the newest primary's status.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -51,6 +53,9 @@ class SampleUpgradeIT {
 	private SampleReleases builds;
 
 	private long firstPrimary;
+
+	/** The newest primary, once an upgrade while the first one waits handed the cluster on to it. */
+	private long newest;
 
 	@BeforeAll
 	void startCluster() throws IOException {
@@ -85,6 +90,11 @@ class SampleUpgradeIT {
 
 	@AfterAll
 	void stopCluster() throws IOException {
+		// The newest primary is no longer below the first process once the cluster was handed on
+		ProcessHandle.of(this.newest).filter((newest) -> this.newest > 0).ifPresent((newest) -> {
+			newest.descendants().forEach(ProcessHandle::destroyForcibly);
+			newest.destroyForcibly();
+		});
 		SampleCluster.closeAndDelete(this.cluster, this.temp);
 	}
 
@@ -202,10 +212,25 @@ class SampleUpgradeIT {
 			assertThat(this.cluster.workerVersions()).containsExactly("5.0.0", "5.0.0");
 		});
 		assertThat(this.cluster.versionAnswered()).isEqualTo("5.0.0");
-		// A primary that inherited the socket still logs once it waits in turn
-		long newest = this.cluster.cluster().get("primary").get("pid").asLong();
+		assertHandedOn(primary, this.cluster.cluster().get("primary").get("pid").asLong());
+	}
+
+	/**
+	 * A primary that an upgrade retired while the first one waits does not wait as well: it
+	 * hands the cluster on to the new primary and exits, and the first one waits for that one.
+	 */
+	private void assertHandedOn(long retired, long newest) {
+		this.newest = newest;
 		await().atMost(UPGRADE).untilAsserted(() -> assertThat(this.cluster.log())
-			.contains("stays as the process the service manager watches until the new primary (pid " + newest + ")"));
+			.contains("Exiting: the primary that the service manager watches (pid " + this.firstPrimary
+					+ ") now waits for the new primary (pid " + newest + ") instead of this one")
+			.contains("The primary (pid " + retired + ") handed the cluster on to a new primary (pid " + newest
+					+ "): this primary now waits for that one"));
+		await().atMost(Duration.ofSeconds(30)).until(() -> ProcessHandle.of(retired).isEmpty()
+				|| !ProcessHandle.of(retired).get().isAlive());
+		assertThat(this.cluster.process().isAlive()).as("the first process, which a service manager watches").isTrue();
+		assertThat(this.cluster.process().toHandle().descendants()).as("nothing is left below the first process")
+			.isEmpty();
 	}
 
 	@Test
@@ -228,14 +253,15 @@ class SampleUpgradeIT {
 		assertThat(now.get("primary").get("runs").get("upgradedFrom").asLong()).isEqualTo(primary);
 		assertThat(this.cluster.log()).contains("carries another starter than this primary's (" + starter
 				+ "): reloading upgrades the primary");
+		assertHandedOn(primary, now.get("primary").get("pid").asLong());
 	}
 
 	@Test
 	@Order(7)
 	void unitsStopEndsTheWholeChain() throws Exception {
-		List<ProcessHandle> started = this.cluster.process().toHandle().descendants().toList();
-		// Three retired primaries, the primary and its two workers
-		assertThat(started).hasSizeGreaterThanOrEqualTo(5);
+		ProcessHandle newest = ProcessHandle.of(this.newest).orElseThrow();
+		List<ProcessHandle> workers = newest.children().filter(SampleUpgradeIT::isWorker).toList();
+		assertThat(workers).hasSize(2);
 		// As systemctl stop runs it: the unit's ExecStop reaches the newest primary
 		SampleCommandLine.Result stop = SampleCommandLine.exec(
 				SampleSystemdUnit.load().command("ExecStop", SampleCommandLine.java(), this.releases.resolve("current.jar")),
@@ -244,7 +270,9 @@ class SampleUpgradeIT {
 		// The first process, the one systemd watches, ends with the newest primary's status
 		assertThat(this.cluster.process().waitFor(90, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
 		assertThat(this.cluster.process().exitValue()).isZero();
-		await().atMost(Duration.ofSeconds(30)).until(() -> started.stream().noneMatch(ProcessHandle::isAlive));
+		assertThat(this.cluster.log()).contains("The new primary (pid " + this.newest + ") exited with status 0");
+		await().atMost(Duration.ofSeconds(30))
+			.until(() -> !newest.isAlive() && workers.stream().noneMatch(ProcessHandle::isAlive));
 	}
 
 	private void assertRefused(String artifact, String reason) throws Exception {
