@@ -130,10 +130,12 @@ class SampleContainerIT {
 	/**
 	 * A container ends with its PID 1: after an upgrade (here SIGUSR2, to the same jar: the
 	 * primary restarted without a refused connection), the first primary stays as PID 1 without
-	 * being told to, and a container runtime's SIGTERM to it stops the new primary gracefully.
+	 * being told to; after a second, the retired primary exits and PID 1 waits for the newest,
+	 * which it adopted; a container runtime's SIGTERM to PID 1 stops the newest gracefully, and
+	 * PID 1 exits with its status.
 	 */
 	@Test
-	void primaryAsPidOneStaysThroughAnUpgradeAndPassesTheRuntimesSigtermOn() throws Exception {
+	void primaryAsPidOneStaysThroughUpgradesAndPassesTheRuntimesSigtermOn() throws Exception {
 		try (TestContainer container = TestContainer.withMemoryLimit(2048 * MIB)) {
 			SampleCluster cluster = SampleCluster.start(this.temp, container.prefix(true), SampleCluster.JAVA_HOME,
 					Map.of(), List.of("-jar", JAR.toString()), JAR, "upgrade", "--cluster.workers=1",
@@ -151,10 +153,23 @@ class SampleContainerIT {
 						+ "\\(pid " + primary.get("pid").asLong() + "\\) exits", SampleCluster.BOOT);
 				cluster.awaitListening(1);
 
+				// A second upgrade: the retired primary hands the cluster on and exits; PID 1, which
+				// becomes the newest primary's parent, waits for it instead
+				long second = primary.get("pid").asLong();
+				new ProcessBuilder("kill", "-USR2", String.valueOf(TestContainer.hostPid(cluster.process().toHandle(), second)))
+					.start()
+					.waitFor();
+				JsonNode newest = await().atMost(SampleCluster.BOOT).pollInterval(Duration.ofSeconds(1))
+					.ignoreExceptions()
+					.until(() -> cluster.cluster().get("primary"), (now) -> now.get("pid").asLong() != second);
+				cluster.awaitLog("The primary \\(pid " + second + "\\) handed the cluster on to a new primary \\(pid "
+						+ newest.get("pid").asLong() + "\\)", SampleCluster.BOOT);
+				cluster.awaitListening(1);
+
 				new ProcessBuilder("kill", "-TERM", String.valueOf(pidOne)).start().waitFor();
 				assertThat(cluster.process().waitFor(90, TimeUnit.SECONDS)).isTrue();
 				assertThat(cluster.process().exitValue()).as(cluster.log()).isZero();
-				assertThat(cluster.log()).contains("The new primary (pid " + primary.get("pid").asLong()
+				assertThat(cluster.log()).contains("The new primary (pid " + newest.get("pid").asLong()
 						+ ") exited with status 0");
 				assertThat(container.isOccupied()).isFalse();
 			}
