@@ -4,6 +4,7 @@ import javax.sql.DataSource;
 
 import io.clusterstarter.worker.DatabaseNotices;
 import io.clusterstarter.worker.HttpSessionNotice;
+import io.clusterstarter.worker.WebSessionNotice;
 import io.clusterstarter.worker.WorkerPropertySource;
 
 import org.springframework.beans.factory.ObjectProvider;
@@ -20,7 +21,8 @@ import org.springframework.core.env.ConfigurableEnvironment;
 /**
  * {@link EnableAutoConfiguration Auto-configuration} for the notices a worker sends its primary
  * about state that every worker keeps of its own: an in-memory database, SQL initialisation that
- * runs in every worker, and HTTP sessions in each worker's memory. Only in a cluster worker.
+ * runs in every worker, and HTTP sessions (servlet or WebFlux) in each worker's memory. Only in a
+ * cluster worker.
  *
  * @author cluster-spring-boot-starter
  */
@@ -51,6 +53,21 @@ public final class ClusterNoticesAutoConfiguration {
 		@ConditionalOnMissingBean
 		HttpSessionNotice clusterHttpSessionNotice(ConfigurableEnvironment environment) {
 			return new HttpSessionNotice(WorkerPropertySource.runtimeOf(environment));
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.REACTIVE)
+	@ConditionalOnClass(name = { "reactor.core.publisher.Mono",
+			"org.springframework.web.server.session.InMemoryWebSessionStore" })
+	@ConditionalOnMissingClass("org.springframework.session.Session")
+	static class WebSessionNoticeConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean
+		static WebSessionNotice clusterWebSessionNotice(ConfigurableEnvironment environment) {
+			return new WebSessionNotice(environment);
 		}
 
 	}

@@ -9,19 +9,21 @@ import java.util.List;
 import java.util.Set;
 
 import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ExtensionContext.Namespace;
 import org.junit.jupiter.api.extension.TestWatcher;
 
 /**
- * When a test fails, prints the end of the log of every cluster started since its class began,
- * once per log: a CI run's clone is gone by the time anyone reads its output, and the cluster's
- * log is what says why a worker exited or a request went unanswered. Registered for every test
- * class through the JUnit Platform's extension auto-detection ({@code junit-platform.properties}).
+ * When a test fails, prints the end of the log of every cluster it started, or, when it started
+ * none, of those its class started before it (a cluster the class's tests share), once per log:
+ * a CI run's clone is gone by the time anyone reads its output, and the cluster's log is what
+ * says why a worker exited or a request went unanswered. Registered for every test class through
+ * the JUnit Platform's extension auto-detection ({@code junit-platform.properties}).
  *
  * @author cluster-spring-boot-starter
  */
-public class ClusterLogsOnFailure implements BeforeAllCallback, TestWatcher {
+public class ClusterLogsOnFailure implements BeforeAllCallback, BeforeEachCallback, TestWatcher {
 
 	private static final int LINES = 150;
 
@@ -34,16 +36,23 @@ public class ClusterLogsOnFailure implements BeforeAllCallback, TestWatcher {
 	}
 
 	@Override
+	public void beforeEach(ExtensionContext context) {
+		context.getStore(NAMESPACE).put("first", ClusterProcess.logsStarted().size());
+	}
+
+	@Override
 	@SuppressWarnings("unchecked")
 	public void testFailed(ExtensionContext context, Throwable cause) {
 		ExtensionContext classContext = context.getParent().orElse(context);
-		Integer first = classContext.getStore(NAMESPACE).get("first", Integer.class);
+		Integer classFirst = classContext.getStore(NAMESPACE).get("first", Integer.class);
+		Integer testFirst = context.getStore(NAMESPACE).get("first", Integer.class);
 		Set<Path> printed = classContext.getStore(NAMESPACE).get("printed", Set.class);
-		if (first == null || printed == null) {
+		if (classFirst == null || testFirst == null || printed == null) {
 			return;
 		}
 		List<Path> logs = ClusterProcess.logsStarted();
-		for (Path log : logs.subList(first, logs.size())) {
+		List<Path> own = logs.subList(testFirst, logs.size());
+		for (Path log : own.isEmpty() ? logs.subList(classFirst, testFirst) : own) {
 			if (printed.add(log)) {
 				print(context.getDisplayName(), log);
 			}

@@ -47,6 +47,13 @@ class ServerPortSharingIntegrationTests {
 				}
 				assertThat(served).isGreaterThanOrEqualTo(200);
 			});
+			if (server == Server.NETTY) {
+				// Requests that leave the WebFlux session alone are not warned about; one that keeps a value is
+				assertThat(cluster.log()).doesNotContain("sessions in each worker's memory");
+				assertThat(cluster.getJson("/web-session").get("session").asString()).isNotBlank();
+				await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(cluster.log())
+					.contains("The application keeps WebFlux sessions in each worker's memory"));
+			}
 			// A rolling restart loses no request on these servers either
 			LoadClient client = LoadClient.start(cluster.port());
 			try (client) {
