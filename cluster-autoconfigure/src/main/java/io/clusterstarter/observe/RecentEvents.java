@@ -78,7 +78,9 @@ public final class RecentEvents implements ApplicationListener<ApplicationEvent>
 			return "worker " + listening.getWorker().id() + " ready, listening on port " + listening.getPort();
 		}
 		if (event instanceof WorkerDisconnectEvent disconnect) {
-			return "worker " + disconnect.getWorker().id() + " disconnecting (graceful shutdown)";
+			// A killed or crashing worker's channel closes too: not a shutdown anyone asked for
+			return "worker " + disconnect.getWorker().id() + (disconnect.getWorker().exitedAfterDisconnect()
+					? " disconnecting (graceful shutdown)" : " disconnected without being asked to: it is exiting");
 		}
 		if (event instanceof WorkerExitEvent exit) {
 			return "worker " + exit.getWorker().id() + " exited with code " + exit.getExitCode()

@@ -6,6 +6,7 @@ import io.clusterstarter.ClusterSnapshot;
 import io.clusterstarter.Worker;
 import io.clusterstarter.event.DeployEvent;
 import io.clusterstarter.event.RollingRestartEvent;
+import io.clusterstarter.event.WorkerDisconnectEvent;
 import io.clusterstarter.event.WorkerExitEvent;
 import io.clusterstarter.event.WorkerForkEvent;
 import org.junit.jupiter.api.Test;
@@ -25,7 +26,9 @@ class RecentEventsTests {
 	@Test
 	void keepsTheLastEventsWithTheirTimeAndWhetherTheyNeedAnEye() {
 		this.events.onApplicationEvent(new WorkerForkEvent(worker(3, 0)));
+		this.events.onApplicationEvent(new WorkerDisconnectEvent(worker(3, 0)));
 		this.events.onApplicationEvent(new WorkerExitEvent(worker(3, 0), 137, "SIGKILL", false));
+		this.events.onApplicationEvent(new WorkerDisconnectEvent(worker(4, 1)));
 		this.events.onApplicationEvent(new WorkerExitEvent(worker(4, 1), 0, null, true));
 		this.events.onApplicationEvent(new RollingRestartEvent(this, RollingRestartEvent.Phase.ABORTED, 0, "worker 5 failed"));
 		this.events.onApplicationEvent(new DeployEvent(this, DeployEvent.Phase.ROLLED_BACK,
@@ -35,7 +38,9 @@ class RecentEventsTests {
 		});
 		assertThat(this.events.last(10)).extracting(RecentEvents.Entry::text, RecentEvents.Entry::alert)
 			.containsExactly(tuple("worker 3 forked in slot 0 (pid 1003)", false),
+					tuple("worker 3 disconnected without being asked to: it is exiting", false),
 					tuple("worker 3 exited with code 137 (SIGKILL)", true),
+					tuple("worker 4 disconnecting (graceful shutdown)", false),
 					tuple("worker 4 exited with code 0", false),
 					tuple("rolling restart aborted: worker 5 failed", true),
 					tuple("deploy of 1.1 rolled back: worker 6 failed", true));
@@ -61,6 +66,8 @@ class RecentEventsTests {
 					case "id" -> id;
 					case "slot" -> slot;
 					case "pid" -> 1000L + id;
+					// Even workers were asked to leave
+					case "exitedAfterDisconnect" -> id % 2 == 0;
 					case "toString" -> "worker " + id;
 					case "hashCode" -> id;
 					case "equals" -> proxy == args[0];
