@@ -8,6 +8,7 @@ import reactor.netty.http.server.HttpServer;
 import reactor.netty.resources.LoopResources;
 
 import org.springframework.boot.reactor.netty.NettyReactiveWebServerFactory;
+import org.springframework.boot.reactor.netty.NettyServerCustomizer;
 import org.springframework.boot.web.server.WebServerFactoryCustomizer;
 import org.springframework.http.client.ReactorResourceFactory;
 
@@ -50,12 +51,22 @@ public class NettyPortSharingCustomizer implements WebServerFactoryCustomizer<Ne
 			// The server would be put on the resource factory's loops as it starts, after every
 			// customizer: it gets the same loops here, with the shared socket as its channel
 			factory.setResourceFactory(null);
-			factory.addServerCustomizers(this::acceptFromSharedQueue);
+			factory.addServerCustomizers((PortSharing) this::acceptFromSharedQueue);
 			return;
 		}
 		boolean nativeTransport = LoopResources.DEFAULT_NATIVE && LoopResources.hasNativeSupport();
-		factory.addServerCustomizers((server) -> nativeTransport ? server.option(UnixChannelOption.SO_REUSEPORT, true)
+		factory.addServerCustomizers((PortSharing) (server) -> nativeTransport
+				? server.option(UnixChannelOption.SO_REUSEPORT, true)
 				: server.option(NioChannelOption.of(StandardSocketOptions.SO_REUSEPORT), true));
+	}
+
+	/**
+	 * A server customizer of this class's: it is for the application's server on the shared port
+	 * only, so that another server built from the factory's customizers (the warm-up's) leaves it
+	 * out.
+	 */
+	public interface PortSharing extends NettyServerCustomizer {
+
 	}
 
 	private HttpServer acceptFromSharedQueue(HttpServer server) {

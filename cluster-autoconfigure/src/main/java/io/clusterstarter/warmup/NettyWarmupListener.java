@@ -2,20 +2,34 @@ package io.clusterstarter.warmup;
 
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.Arrays;
 
+import io.clusterstarter.port.NettyPortSharingCustomizer;
+import io.netty.handler.codec.http.HttpHeaderNames;
 import reactor.netty.DisposableServer;
 import reactor.netty.http.server.HttpServer;
+import reactor.netty.http.server.HttpServerRequest;
+import reactor.netty.http.server.HttpServerResponse;
 
+import org.springframework.boot.reactor.netty.NettyReactiveWebServerFactory;
+import org.springframework.boot.reactor.netty.NettyServerCustomizer;
+import org.springframework.boot.web.server.Compression;
 import org.springframework.context.ApplicationContext;
 import org.springframework.http.server.reactive.HttpHandler;
 import org.springframework.http.server.reactive.ReactorHttpHandlerAdapter;
+import org.springframework.util.InvalidMimeTypeException;
+import org.springframework.util.MimeType;
+import org.springframework.util.MimeTypeUtils;
+import org.springframework.util.StringUtils;
 
 /**
  * The warm-up listener of Reactor Netty: a second server on the application's own
  * {@link HttpHandler} (WebFlux's filters, handlers and codecs), since a Netty server binds one
- * address; disposed of when the warm-up ends. It runs on Reactor Netty's default loops, and
- * none of the application server's customizers apply to it (those of this starter would make it
- * accept from the shared queue).
+ * address; disposed of when the warm-up ends. It gets the application server's customizers
+ * (what {@code server.*} and {@code server.netty.*} set, such as the request decoder's limits,
+ * and the application's own) and its compression, but not this starter's port sharing, which
+ * would make it accept from the shared queue; it runs on Reactor Netty's default loops unless a
+ * customizer says otherwise.
  *
  * @author cluster-spring-boot-starter
  */
@@ -31,11 +45,59 @@ final class NettyWarmupListener implements WarmupListener {
 
 	static NettyWarmupListener open(ApplicationContext context) {
 		HttpHandler handler = context.getBean(HttpHandler.class);
-		DisposableServer server = HttpServer.create()
-			.bindAddress(() -> new InetSocketAddress("127.0.0.1", 0))
+		HttpServer server = HttpServer.create();
+		NettyReactiveWebServerFactory factory = context.getBeanProvider(NettyReactiveWebServerFactory.class)
+			.getIfAvailable();
+		if (factory != null) {
+			server = asTheApplicationsServer(server, factory);
+		}
+		DisposableServer bound = server.bindAddress(() -> new InetSocketAddress("127.0.0.1", 0))
 			.handle(new ReactorHttpHandlerAdapter(handler))
 			.bindNow(BIND_TIMEOUT);
-		return new NettyWarmupListener(server);
+		return new NettyWarmupListener(bound);
+	}
+
+	/**
+	 * Configure a server as the factory configures the application's, without port sharing.
+	 * @param server the warm-up's server
+	 * @param factory the application's server factory
+	 * @return the server, configured
+	 */
+	static HttpServer asTheApplicationsServer(HttpServer server, NettyReactiveWebServerFactory factory) {
+		Compression compression = factory.getCompression();
+		if (compression != null && compression.getEnabled()) {
+			server = server.compress((int) compression.getMinResponseSize().toBytes())
+				.compress((request, response) -> compressible(compression, request, response));
+		}
+		for (NettyServerCustomizer customizer : factory.getServerCustomizers()) {
+			if (!(customizer instanceof NettyPortSharingCustomizer.PortSharing)) {
+				server = customizer.apply(server);
+			}
+		}
+		return server;
+	}
+
+	/** What Spring Boot compresses: the configured types, for any but the excluded user agents. */
+	private static boolean compressible(Compression compression, HttpServerRequest request,
+			HttpServerResponse response) {
+		String userAgent = request.requestHeaders().get(HttpHeaderNames.USER_AGENT);
+		if (userAgent != null && compression.getExcludedUserAgents() != null
+				&& Arrays.stream(compression.getExcludedUserAgents()).anyMatch(userAgent::contains)) {
+			return false;
+		}
+		String contentType = response.responseHeaders().get(HttpHeaderNames.CONTENT_TYPE);
+		if (!StringUtils.hasLength(contentType) || compression.getMimeTypes() == null) {
+			return false;
+		}
+		try {
+			MimeType type = MimeTypeUtils.parseMimeType(contentType);
+			return Arrays.stream(compression.getMimeTypes())
+				.map(MimeTypeUtils::parseMimeType)
+				.anyMatch((candidate) -> candidate.isCompatibleWith(type));
+		}
+		catch (InvalidMimeTypeException ex) {
+			return false;
+		}
 	}
 
 	@Override

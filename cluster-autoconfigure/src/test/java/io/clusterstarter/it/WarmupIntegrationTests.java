@@ -41,7 +41,11 @@ class WarmupIntegrationTests {
 						"--cluster.warmup.requests[1].headers.Content-Type=text/plain",
 						"--cluster.warmup.requests[1].headers.X-Warmup=yes",
 						// Long enough for the primary to be seen showing the warm-up under way
-						"--cluster.warmup.requests[2].path=/slow?ms=300")),
+						"--cluster.warmup.requests[2].path=/slow?ms=300",
+						// A header over the servers' default limit (8 KB), within the application's: the
+						// warm-up's listener reads requests as the shared port does
+						"--cluster.warmup.requests[2].headers.X-Token=" + "t".repeat(12 * 1024),
+						"--server.max-http-request-header-size=64KB")),
 				ClusterProcess.freePort())) {
 			long first = cluster.awaitListening(1, UP).values().iterator().next();
 			// The cluster's first worker starts while nothing serves: no warm-up
