@@ -1,5 +1,6 @@
 package io.clusterstarter.autoconfigure;
 
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -7,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 import io.clusterstarter.ClusterSettings;
 
@@ -20,6 +22,10 @@ import org.springframework.util.unit.DataSize;
  */
 @ConfigurationProperties("cluster")
 public class ClusterProperties {
+
+	/** Headers the JDK's HTTP client, which sends the warm-up, sets itself and refuses. */
+	private static final Set<String> WARMUP_CLIENT_HEADERS = Set.of("connection", "content-length", "expect", "host",
+			"upgrade");
 
 	/**
 	 * Value of "workers" that forks one worker per available processor.
@@ -481,6 +487,13 @@ public class ClusterProperties {
 				throw invalid(name + ".path", request.path, "is not a path on the application's server",
 						"a path starting with '/', with its query if any, such as /products?page=1");
 			}
+			try {
+				URI.create("http://127.0.0.1:1" + request.path);
+			}
+			catch (IllegalArgumentException ex) {
+				throw invalid(name + ".path", request.path, "is not a valid URI path (" + ex.getMessage() + ")",
+						"a path whose characters outside a URI's are percent-encoded, such as /search?q=a%7Cb");
+			}
 			if (request.method == null || !request.method.matches("[A-Z]{1,16}")) {
 				throw invalid(name + ".method", request.method, "is not an HTTP method",
 						"a method in capitals, such as GET or POST");
@@ -490,6 +503,12 @@ public class ClusterProperties {
 						|| header.getValue().chars().anyMatch((c) -> c == '\r' || c == '\n')) {
 					throw invalid(name + ".headers", header.getKey(), "is not a valid header",
 							"header names as tokens (such as Authorization) with single-line values");
+				}
+				if (WARMUP_CLIENT_HEADERS.contains(header.getKey().toLowerCase(Locale.ROOT))) {
+					throw invalid(name + ".headers", header.getKey(),
+							"is a header the warm-up's HTTP client sets itself (the JDK's client refuses it)",
+							"leave it out: the warm-up requests 127.0.0.1 on its own port, Content-Length follows "
+									+ "the body, and each connection is kept alive");
 				}
 			}
 		}

@@ -220,6 +220,27 @@ class ClusterPropertiesTests {
 	}
 
 	@Test
+	void warmupHeaderThatTheHttpClientSetsItselfIsReported() {
+		this.properties.getWarmup().getRequests().add(warmupRequest("GET", "/"));
+		this.properties.getWarmup().getRequests().get(0).getHeaders().put("Host", "shop.example.com");
+		FailureAnalysis analysis = analyze();
+		assertThat(analysis.getDescription()).isEqualTo("Invalid value 'Host' for property "
+				+ "'cluster.warmup.requests[0].headers': it is a header the warm-up's HTTP client sets itself (the "
+				+ "JDK's client refuses it).");
+		assertThat(analysis.getAction()).contains("leave it out");
+	}
+
+	@Test
+	void warmupPathThatIsNoUriIsReported() {
+		this.properties.getWarmup().getRequests().add(warmupRequest("GET", "/search?q=a|b"));
+		FailureAnalysis analysis = analyze();
+		assertThat(analysis.getDescription())
+			.startsWith("Invalid value '/search?q=a|b' for property 'cluster.warmup.requests[0].path': it is not a "
+					+ "valid URI path (Illegal character in query");
+		assertThat(analysis.getAction()).contains("/search?q=a%7Cb");
+	}
+
+	@Test
 	void warmupDurationLongerThanItsTimeoutIsReported() {
 		this.properties.getWarmup().setDuration(Duration.ofMinutes(2));
 		assertThat(analyze().getDescription()).isEqualTo("Invalid value 'PT2M' for property 'cluster.warmup.duration': "
