@@ -161,6 +161,10 @@
 		if (primary.runs && primary.runs.starter) {
 			facts.push(['Starter', primary.runs.starter]);
 		}
+		if (primary.runs && primary.runs.upgradedFrom) {
+			// After an upgrade the history and events start again with this primary: say why
+			facts.push(['Upgraded from', 'pid ' + primary.runs.upgradedFrom + '; history and events start with this primary']);
+		}
 		return facts;
 	}
 

@@ -151,7 +151,18 @@
 		eq(byLabel['Worker image'], 'ready');
 		eq(byLabel['Memory (RSS)'], '112 MB');
 		eq(byLabel.Workers, '1 serving of 2');
+		eq(byLabel['Upgraded from'], undefined);
 		eq(d.primaryFacts({ primary: null, workers: {} }), []);
+	});
+
+	test('primaryFacts says which primary an upgrade took over from', function () {
+		var facts = d.primaryFacts(cluster([], { runs: { version: '2.0', starter: '1.1.0', upgradedFrom: 4242 } }));
+		var byLabel = {};
+		facts.forEach(function (fact) {
+			byLabel[fact[0]] = fact[1];
+		});
+		eq(byLabel.Starter, '1.1.0');
+		eq(byLabel['Upgraded from'], 'pid 4242; history and events start with this primary');
 	});
 
 	test('notices tell a cluster that is not one', function () {
