@@ -45,14 +45,16 @@ public final class ServiceKeeper {
 	 * @param environment this process's environment variables
 	 * @return the keeper, other than this process
 	 */
-	public static Optional<ProcessHandle> of(Map<String, String> environment) {
+	static Optional<ProcessHandle> of(Map<String, String> environment) {
 		String value = environment.get(VARIABLE);
 		if (value == null || value.isBlank()) {
 			return Optional.empty();
 		}
 		try {
 			long pid = Long.parseLong(value.strip());
-			return ProcessHandle.of(pid).filter(ProcessHandle::isAlive).filter((keeper) -> pid != ProcessHandle.current().pid());
+			return ProcessHandle.of(pid)
+				.filter(ProcessHandle::isAlive)
+				.filter((keeper) -> pid != ProcessHandle.current().pid());
 		}
 		catch (NumberFormatException ex) {
 			return Optional.empty();
@@ -136,6 +138,12 @@ public final class ServiceKeeper {
 		take(pid, STATUS);
 	}
 
+	/**
+	 * Leave a note, written whole or not at all.
+	 * @param pid the pid it is about
+	 * @param kind {@code .next} or {@code .status}
+	 * @param value what it says
+	 */
 	static void write(long pid, String kind, String value) {
 		try {
 			Path note = note(pid, kind);
