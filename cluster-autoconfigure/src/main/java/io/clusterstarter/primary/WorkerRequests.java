@@ -24,9 +24,10 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * Answers what workers ask of the primary on behalf of the cluster endpoint, health, info and
- * the cluster-wide scrape: the cluster's status, what the dashboard shows and its history, the actions (rolling restart, scale, deploy, and restart,
- * disconnect or kill of one worker), and the merged Prometheus scrape; and takes their notices. Every refusal goes back as
- * an error answer with its reason, never as a dropped request. Used on the cluster's event loop.
+ * the cluster-wide scrape: the cluster's status, what the dashboard shows and its history, the
+ * actions (rolling restart, scale, deploy, and restart, disconnect or kill of one worker), and
+ * the merged Prometheus scrape; and takes their notices. Every refusal goes back as an error
+ * answer with its reason, never as a dropped request. Used on the cluster's event loop.
  *
  * @author cluster-spring-boot-starter
  */

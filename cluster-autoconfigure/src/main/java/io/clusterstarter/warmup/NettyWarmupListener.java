@@ -3,6 +3,7 @@ package io.clusterstarter.warmup;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.List;
 
 import io.clusterstarter.port.NettyPortSharingCustomizer;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -66,8 +67,13 @@ final class NettyWarmupListener implements WarmupListener {
 	static HttpServer asTheApplicationsServer(HttpServer server, NettyReactiveWebServerFactory factory) {
 		Compression compression = factory.getCompression();
 		if (compression != null && compression.getEnabled()) {
+			// Parsed once, as the application server's own predicate does, not per response
+			List<MimeType> types = (compression.getMimeTypes() != null)
+					? Arrays.stream(compression.getMimeTypes()).map(MimeTypeUtils::parseMimeType).toList() : List.of();
+			String[] excluded = (compression.getExcludedUserAgents() != null) ? compression.getExcludedUserAgents()
+					: new String[0];
 			server = server.compress((int) compression.getMinResponseSize().toBytes())
-				.compress((request, response) -> compressible(compression, request, response));
+				.compress((request, response) -> compressible(types, excluded, request, response));
 		}
 		for (NettyServerCustomizer customizer : factory.getServerCustomizers()) {
 			if (!(customizer instanceof NettyPortSharingCustomizer.PortSharing)) {
@@ -77,23 +83,23 @@ final class NettyWarmupListener implements WarmupListener {
 		return server;
 	}
 
-	/** What Spring Boot compresses: the configured types, for any but the excluded user agents. */
-	private static boolean compressible(Compression compression, HttpServerRequest request,
+	/**
+	 * What Spring Boot compresses: a response of the configured types, unless the request's user
+	 * agent is one of the excluded ones.
+	 */
+	private static boolean compressible(List<MimeType> types, String[] excludedUserAgents, HttpServerRequest request,
 			HttpServerResponse response) {
-		String userAgent = request.requestHeaders().get(HttpHeaderNames.USER_AGENT);
-		if (userAgent != null && compression.getExcludedUserAgents() != null
-				&& Arrays.stream(compression.getExcludedUserAgents()).anyMatch(userAgent::contains)) {
+		if (Arrays.stream(excludedUserAgents)
+			.anyMatch((agent) -> request.requestHeaders().contains(HttpHeaderNames.USER_AGENT, agent, true))) {
 			return false;
 		}
 		String contentType = response.responseHeaders().get(HttpHeaderNames.CONTENT_TYPE);
-		if (!StringUtils.hasLength(contentType) || compression.getMimeTypes() == null) {
+		if (!StringUtils.hasLength(contentType)) {
 			return false;
 		}
 		try {
 			MimeType type = MimeTypeUtils.parseMimeType(contentType);
-			return Arrays.stream(compression.getMimeTypes())
-				.map(MimeTypeUtils::parseMimeType)
-				.anyMatch((candidate) -> candidate.isCompatibleWith(type));
+			return types.stream().anyMatch((candidate) -> candidate.isCompatibleWith(type));
 		}
 		catch (InvalidMimeTypeException ex) {
 			return false;
