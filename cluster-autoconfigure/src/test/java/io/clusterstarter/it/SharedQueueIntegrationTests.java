@@ -14,6 +14,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 
 import io.clusterstarter.it.ClusterProcess.Response;
 import io.clusterstarter.it.ClusterProcess.Server;
@@ -235,7 +236,7 @@ class SharedQueueIntegrationTests {
 	/**
 	 * Requests made one after another, each on a new connection; each must be answered in time.
 	 * A request that is not says where it waited: in the queue (the listener's {@code Recv-Q}) or
-	 * in a worker that accepted it (the connection's owner).
+	 * in a worker that accepted it (the connection's owner, with its server threads' stacks).
 	 */
 	private static Map<Long, Integer> countByWorker(int port, int requests) {
 		Map<Long, Integer> counts = new HashMap<>();
@@ -245,9 +246,11 @@ class SharedQueueIntegrationTests {
 				response = ClusterProcess.get(port, "/", Duration.ofSeconds(15));
 			}
 			catch (IllegalStateException ex) {
+				List<String> connections = Listeners.ss("-tnpH", "sport = :" + port);
 				throw new AssertionError("request " + i + ": " + ex.getMessage() + "; listener: "
-						+ Listeners.ss("-ltnpH", "sport = :" + port) + "; connections: "
-						+ Listeners.ss("-tnpH", "sport = :" + port), ex);
+						+ Listeners.ss("-ltnpH", "sport = :" + port) + "; connections: " + connections + "\n"
+						+ Listeners.pids(connections).stream().map(Listeners::serverThreads).collect(Collectors.joining()),
+						ex);
 			}
 			assertThat(response.status()).as("request %d", i).isEqualTo(200);
 			counts.merge(ClusterProcess.json.readTree(response.body()).get("pid").asLong(), 1, Integer::sum);
